@@ -1,0 +1,159 @@
+// swift-tools-version: 6.0
+// Minos: a JSON-RPC daemon that keeps language models and their KV caches in memory and serves
+// verification, instruction checking, routing and decoding methods. The module map is in README.md.
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+    .unsafeFlags(["-Ounchecked"], .when(configuration: .release)),
+]
+
+let package = Package(
+    name: "Minos",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "minosd", targets: ["minosd"]),
+        .executable(name: "minos-bench", targets: ["minos-bench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
+    targets: [
+        // MARK: C libraries from the system (installed by scripts/install-deps.sh)
+        .systemLibrary(
+            name: "CJansson",
+            pkgConfig: "jansson",
+            providers: [.apt(["libjansson-dev"])]
+        ),
+        .systemLibrary(
+            name: "CSQLite",
+            pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"])]
+        ),
+
+        // MARK: JSON
+        .target(
+            name: "JSON",
+            dependencies: [
+                "CJansson",
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "JSONTests",
+            dependencies: [
+                "JSON",
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: JSONRPC
+        .target(
+            name: "JSONRPC",
+            dependencies: [
+                "JSON",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "JSONRPCTests",
+            dependencies: [
+                "JSONRPC",
+                "JSON",
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: MinosProtocol
+        .target(
+            name: "MinosProtocol",
+            dependencies: [
+                "JSON",
+                "JSONRPC",
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: Store
+        .target(
+            name: "Store",
+            dependencies: [
+                "CSQLite",
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "StoreTests",
+            dependencies: [
+                "Store",
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: Features
+        .target(
+            name: "Features",
+            dependencies: [],
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: Server
+        .target(
+            name: "Server",
+            dependencies: [
+                "JSON",
+                "JSONRPC",
+                "MinosProtocol",
+                "Store",
+                "Features",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ServerTests",
+            dependencies: [
+                "TestSupport",
+                "JSON",
+                "MinosProtocol",
+                "minosd",
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: Executables
+        .executableTarget(
+            name: "minosd",
+            dependencies: [
+                "Server",
+                "MinosProtocol",
+                "Store",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "minos-bench",
+            dependencies: [
+                "JSON",
+                "JSONRPC",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: Test support
+        .target(
+            name: "TestSupport",
+            dependencies: [
+                "JSON",
+                "JSONRPC",
+            ],
+            path: "Tests/TestSupport",
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

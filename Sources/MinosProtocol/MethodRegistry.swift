@@ -1,0 +1,18 @@
+/// Every method Minos serves, in the order the documentation lists them. Adding a method means
+/// adding its type here (see "Adding a method" in protocol/README.md).
+public enum MethodRegistry {
+    public static let all: [any DocumentedMethod.Type] = [
+        Initialize.self,
+        Initialized.self,
+        Shutdown.self,
+        Exit.self,
+        CancelRequest.self,
+        Discover.self,
+        DaemonStatus.self,
+        DaemonPing.self,
+        DaemonSleep.self,
+    ]
+
+    /// The sorted names of every method.
+    public static var names: [String] { all.map { $0.name }.sorted() }
+}

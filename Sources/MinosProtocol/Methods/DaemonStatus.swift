@@ -1,0 +1,84 @@
+import JSON
+import JSONRPC
+
+/// `daemon/status`: what the daemon is and holds right now.
+public enum DaemonStatus: RPCMethod, DocumentedMethod {
+    public static let name = "daemon/status"
+    public static let summary = "Reports version, uptime, memory, request counters, sessions, models and store."
+    public typealias Params = NoParams
+
+    public struct Result: Codable, Sendable {
+        public struct Requests: Codable, Sendable {
+            public var served: Int
+            public var failed: Int
+            public var cancelled: Int
+            public var inFlight: Int
+            public init(served: Int, failed: Int, cancelled: Int, inFlight: Int) {
+                self.served = served
+                self.failed = failed
+                self.cancelled = cancelled
+                self.inFlight = inFlight
+            }
+        }
+        public struct Model: Codable, Sendable {
+            public var name: String
+            public var architecture: String
+            public var bytesResident: Int
+            public init(name: String, architecture: String, bytesResident: Int) {
+                self.name = name
+                self.architecture = architecture
+                self.bytesResident = bytesResident
+            }
+        }
+        public struct StoreInfo: Codable, Sendable {
+            public var path: String
+            public var schemaVersion: Int
+            public var journalMode: String
+            public init(path: String, schemaVersion: Int, journalMode: String) {
+                self.path = path
+                self.schemaVersion = schemaVersion
+                self.journalMode = journalMode
+            }
+        }
+        public var version: String
+        public var pid: Int
+        public var uptimeSeconds: Double
+        public var residentMemoryBytes: Int
+        public var requests: Requests
+        public var openSessions: Int
+        public var models: [Model]
+        public var store: StoreInfo
+
+        public init(version: String, pid: Int, uptimeSeconds: Double, residentMemoryBytes: Int,
+                    requests: Requests, openSessions: Int, models: [Model], store: StoreInfo) {
+            self.version = version
+            self.pid = pid
+            self.uptimeSeconds = uptimeSeconds
+            self.residentMemoryBytes = residentMemoryBytes
+            self.requests = requests
+            self.openSessions = openSessions
+            self.models = models
+            self.store = store
+        }
+    }
+
+    public static let params: [ParamDoc] = []
+
+    public static let resultSchema: JSONValue? = Schema.object([
+        "version": Schema.string,
+        "pid": Schema.integer,
+        "uptimeSeconds": Schema.number,
+        "residentMemoryBytes": Schema.integer,
+        "requests": Schema.object([
+            "served": Schema.integer, "failed": Schema.integer,
+            "cancelled": Schema.integer, "inFlight": Schema.integer,
+        ], required: ["served", "failed", "cancelled", "inFlight"]),
+        "openSessions": Schema.integer,
+        "models": Schema.array(Schema.object([
+            "name": Schema.string, "architecture": Schema.string, "bytesResident": Schema.integer,
+        ], required: ["name", "architecture", "bytesResident"])),
+        "store": Schema.object([
+            "path": Schema.string, "schemaVersion": Schema.integer, "journalMode": Schema.string,
+        ], required: ["path", "schemaVersion", "journalMode"]),
+    ], required: ["version", "pid", "uptimeSeconds", "residentMemoryBytes", "requests", "openSessions", "models", "store"])
+}

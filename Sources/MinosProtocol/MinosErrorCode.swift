@@ -1,0 +1,36 @@
+import JSONRPC
+
+/// Minos's own error codes, in the range -33000…-33099. Each is documented in protocol/README.md.
+extension ErrorCode {
+    /// The named model is not loaded.
+    public static let modelNotLoaded = ErrorCode(rawValue: -33000)
+    /// Loading a model or opening a session would exceed `--memory-limit`.
+    public static let memoryBudgetExceeded = ErrorCode(rawValue: -33001)
+    /// The prompt or session does not fit the model's context.
+    public static let contextOverflow = ErrorCode(rawValue: -33002)
+    /// Sandboxed code ran past its time limit.
+    public static let sandboxTimeout = ErrorCode(rawValue: -33003)
+    /// Sandboxed code failed: it crashed, was killed, or broke a limit other than time.
+    public static let sandboxFailure = ErrorCode(rawValue: -33004)
+    /// The store (SQLite) could not complete the operation.
+    public static let storeError = ErrorCode(rawValue: -33005)
+    /// A model file is not a valid GGUF file (corrupt, truncated, or not GGUF at all).
+    public static let invalidModelFile = ErrorCode(rawValue: -33006)
+    /// The model's architecture or tensor encoding is not supported.
+    public static let unsupportedModel = ErrorCode(rawValue: -33007)
+    /// A named resource (instruction, profile, session, router, …) does not exist.
+    public static let notFound = ErrorCode(rawValue: -33008)
+
+    /// Every Minos-specific code with its meaning, for documentation and tests.
+    public static let minosCodes: [(ErrorCode, String, String)] = [
+        (.modelNotLoaded, "model not loaded", "The named model is not loaded."),
+        (.memoryBudgetExceeded, "memory budget exceeded", "Loading or allocating would exceed `--memory-limit`; nothing was allocated."),
+        (.contextOverflow, "context overflow", "The prompt or session does not fit the model's context length."),
+        (.sandboxTimeout, "sandbox timeout", "Sandboxed verification code ran past its time limit."),
+        (.sandboxFailure, "sandbox failure", "Sandboxed code crashed, was killed, or broke a memory/CPU/file/network rule."),
+        (.storeError, "store error", "The SQLite store could not complete the operation (locked, full, corrupt)."),
+        (.invalidModelFile, "invalid model file", "The file is not a valid GGUF file: corrupt, truncated, or another format."),
+        (.unsupportedModel, "unsupported model", "The architecture or tensor encoding is not supported."),
+        (.notFound, "not found", "A named resource (instruction, profile, session, router) does not exist."),
+    ]
+}

@@ -1,0 +1,48 @@
+import Glibc
+import JSON
+import JSONRPC
+import MinosProtocol
+
+extension MinosServer {
+    func registerDaemonHandlers() {
+        let document = OpenRPCDocument.make()
+        connection.registerInline(Discover.self) { _, _ in document }
+
+        connection.register(DaemonStatus.self) { [self] _, _ in
+            let stats = connection.statistics
+            return DaemonStatus.Result(
+                version: MinosVersion.current,
+                pid: Int(getpid()),
+                uptimeSeconds: ProcessStats.monotonicSeconds() - startedAt,
+                residentMemoryBytes: ProcessStats.residentMemoryBytes(),
+                requests: .init(served: stats.served, failed: stats.failed,
+                                cancelled: stats.cancelled, inFlight: stats.inFlight),
+                openSessions: 0,
+                models: [],
+                store: .init(path: store.path, schemaVersion: store.schemaVersion, journalMode: store.journalMode))
+        }
+
+        connection.register(DaemonPing.self) { params, _ in
+            DaemonPing.Result(echo: params.echo)
+        }
+
+        connection.register(DaemonSleep.self) { params, context in
+            guard (0...DaemonSleep.maximumMilliseconds).contains(params.milliseconds) else {
+                throw RPCError.invalidParams("milliseconds must be between 0 and \(DaemonSleep.maximumMilliseconds)",
+                                             path: "params.milliseconds")
+            }
+            let steps = params.steps ?? 4
+            guard (1...1000).contains(steps) else {
+                throw RPCError.invalidParams("steps must be between 1 and 1000", path: "params.steps")
+            }
+            context.beginProgress(title: "Sleeping", percentage: 0)
+            let slice = Duration.milliseconds(params.milliseconds) / steps
+            for step in 1...steps {
+                try await Task.sleep(for: slice)
+                context.reportProgress(message: "step \(step) of \(steps)", percentage: step * 100 / steps)
+            }
+            context.endProgress(message: "done")
+            return DaemonSleep.Result(sleptMilliseconds: params.milliseconds)
+        }
+    }
+}

@@ -1,0 +1,88 @@
+import Glibc
+import JSON
+import JSONRPC
+import Logging
+import MinosProtocol
+import Store
+import Synchronization
+
+/// The daemon: a JSON-RPC connection over a pair of file descriptors, the store, and the handlers
+/// for every method. `minosd` builds one and calls `run()`.
+public final class MinosServer: Sendable {
+    let configuration: ServerConfiguration
+    let connection: Connection
+    let store: Store
+    let lifecycle: Lifecycle
+    let logger: Logger
+    let startedAt = ProcessStats.monotonicSeconds()
+    private let runID: Int64?
+    /// Set once the store has recorded this run's end, so exit paths that race record it once.
+    private let stopped = Mutex(false)
+
+    /// Opens the store and wires the handlers. Throws `StoreError` when the store cannot be opened.
+    public init(configuration: ServerConfiguration, input: Int32, output: Int32, logger: Logger) throws {
+        self.configuration = configuration
+        self.logger = logger
+        self.lifecycle = Lifecycle(noHandshake: configuration.noHandshake)
+        self.store = try Store(path: configuration.storePath)
+        self.connection = Connection(
+            input: input, output: output,
+            configuration: .init(maxMessageBytes: configuration.maxMessageBytes), logger: logger)
+        do {
+            self.runID = try store.recordStart(pid: Int(getpid()), version: MinosVersion.current)
+        } catch {
+            logger.warning("could not record this run in the store: \(error)")
+            self.runID = nil
+        }
+        let lifecycle = lifecycle
+        connection.setGate { method, isRequest in lifecycle.admit(method: method, isRequest: isRequest) }
+        connection.setErrorMapper(ErrorMapping.rpcError(for:))
+        registerLifecycleHandlers()
+        registerDaemonHandlers()
+        logger.info("minosd \(MinosVersion.current) ready; store \(configuration.storePath) (schema \(store.schemaVersion), \(store.journalMode))")
+    }
+
+    /// Serves until the input ends; returns the process exit code.
+    public func run() -> Int32 {
+        connection.run()
+        logger.info("input closed; exiting")
+        finish()
+        return 0
+    }
+
+    /// Handles SIGTERM: cancels in-flight work (each request replies -32800), flushes replies and
+    /// the store, and exits.
+    public func terminate() -> Never {
+        logger.info("terminating: cancelling \(connection.statistics.inFlight) in-flight requests")
+        connection.cancelAll(reason: "server terminated")
+        finish()
+        exit(0)
+    }
+
+    /// Ends the process for the `exit` notification.
+    func exitProcess() -> Never {
+        let code: Int32 = lifecycle.hasShutDown ? 0 : 1
+        connection.cancelAll(reason: "server exited")
+        finish()
+        exit(code)
+    }
+
+    /// Flushes replies, records the run's end, and checkpoints the store. Runs once.
+    private func finish() {
+        connection.flush()
+        let first = stopped.withLock { stopped in
+            defer { stopped = true }
+            return !stopped
+        }
+        guard first else { return }
+        let stats = connection.statistics
+        if let runID {
+            do {
+                try store.recordStop(run: runID, served: stats.served, failed: stats.failed, cancelled: stats.cancelled)
+            } catch {
+                logger.warning("could not record the end of this run: \(error)")
+            }
+        }
+        store.checkpoint()
+    }
+}

@@ -1,0 +1,34 @@
+import Glibc
+/// How a `MinosServer` is set up; filled from `minosd`'s flags.
+public struct ServerConfiguration: Sendable {
+    /// The SQLite store's path, or ":memory:".
+    public var storePath: String
+    /// Accept requests without `initialize` first (one-shot shell use).
+    public var noHandshake: Bool
+    /// Messages larger than this are refused without being buffered.
+    public var maxMessageBytes: Int
+
+    public init(storePath: String, noHandshake: Bool = false, maxMessageBytes: Int = 64 << 20) {
+        self.storePath = storePath
+        self.noHandshake = noHandshake
+        self.maxMessageBytes = maxMessageBytes
+    }
+}
+
+/// The daemon's version, reported by `initialize`, `daemon/status` and `--version`.
+public enum MinosVersion {
+    public static let current = "0.1.0"
+}
+
+import Store
+
+extension Store {
+    /// The default store path for this process's environment.
+    public static func defaultPathFromEnvironment() -> String {
+        var environment: [String: String] = [:]
+        for key in ["XDG_DATA_HOME", "HOME"] {
+            if let value = getenv(key) { environment[key] = String(cString: value) }
+        }
+        return defaultPath(environment: environment)
+    }
+}

@@ -1,0 +1,87 @@
+import ArgumentParser
+import Dispatch
+import Glibc
+import Logging
+import MinosProtocol
+import Server
+import Store
+
+@main
+struct Minosd: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "minosd",
+        abstract: "Minos daemon: JSON-RPC 2.0 over stdin/stdout.",
+        discussion: """
+            Reads requests on stdin and writes replies on stdout, framed with LSP Content-Length \
+            headers or, when the first byte is '{' or '[', as newline-delimited JSON. Logs go to \
+            stderr. See protocol/README.md for the methods.
+            """,
+        version: MinosVersion.current)
+
+    @Option(name: .customLong("db"), help: ArgumentHelp(
+        "SQLite store path, or :memory: for a throwaway store.",
+        discussion: "Default: $XDG_DATA_HOME/minos/minos.db, else ~/.local/share/minos/minos.db."))
+    var storePath: String?
+
+    @Option(help: "Log level on stderr: trace, debug, info, notice, warning, error, critical.")
+    var logLevel: String = "info"
+
+    @Flag(help: "Accept requests without initialize first (one-shot shell use).")
+    var noHandshake = false
+
+    @Option(help: "Refuse messages larger than this many bytes, without buffering them.")
+    var maxMessageBytes: Int = 64 << 20
+
+    @Flag(help: "Print the OpenRPC document (protocol/minos.openrpc.json) and exit.")
+    var printOpenrpc = false
+
+    func validate() throws {
+        guard Logger.Level(rawValue: logLevel) != nil else {
+            throw ValidationError("unknown log level '\(logLevel)'")
+        }
+        guard maxMessageBytes >= 1024 else {
+            throw ValidationError("--max-message-bytes must be at least 1024")
+        }
+    }
+
+    func run() throws {
+        if printOpenrpc {
+            print(OpenRPCDocument.make().prettyPrinted(), terminator: "")
+            return
+        }
+
+        // The connection writes to a duplicate of stdout; fd 1 itself now points at stderr, so a
+        // stray print anywhere in the process cannot corrupt the protocol stream.
+        let protocolOut = dup(STDOUT_FILENO)
+        dup2(STDERR_FILENO, STDOUT_FILENO)
+        signal(SIGPIPE, SIG_IGN)
+
+        let level = Logger.Level(rawValue: logLevel)!
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let logger = Logger(label: "minosd")
+
+        let path = storePath ?? Store.defaultPathFromEnvironment()
+        let server: MinosServer
+        do {
+            server = try MinosServer(
+                configuration: ServerConfiguration(storePath: path, noHandshake: noHandshake,
+                                                   maxMessageBytes: maxMessageBytes),
+                input: STDIN_FILENO, output: protocolOut, logger: logger)
+        } catch {
+            logger.critical("cannot start: \(error)")
+            throw ExitCode(2)
+        }
+
+        signal(SIGTERM, SIG_IGN)
+        let termination = DispatchSource.makeSignalSource(signal: SIGTERM, queue: .global())
+        termination.setEventHandler { server.terminate() }
+        termination.resume()
+
+        let code = server.run()
+        throw ExitCode(code)
+    }
+}
