@@ -95,7 +95,17 @@ let package = Package(
         // MARK: Features
         .target(
             name: "Features",
-            dependencies: [],
+            dependencies: [
+                "JSON",
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "FeaturesTests",
+            dependencies: [
+                "Features",
+                "JSON",
+            ],
             swiftSettings: swiftSettings
         ),
 
