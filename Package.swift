@@ -127,7 +127,9 @@ let package = Package(
             dependencies: [
                 "TestSupport",
                 "JSON",
+                "JSONRPC",
                 "MinosProtocol",
+                "Store",
                 "minosd",
             ],
             swiftSettings: swiftSettings

@@ -116,7 +116,10 @@ public struct MessageFramer: Sendable {
                 let line = buffer[start..<lineEnd]
                 header.bytes += newline + 1 - start
                 start = newline + 1
-                if line.isEmpty {
+                if header.bytes > Self.maxHeaderBytes {
+                    emit(.malformedHeader("header section exceeds \(Self.maxHeaderBytes) bytes"))
+                    state = .resync
+                } else if line.isEmpty {
                     if header.lines == 0 {
                         state = .header(header)  // blank lines between messages are harmless
                     } else {

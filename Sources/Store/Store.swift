@@ -47,8 +47,8 @@ public final class Store: @unchecked Sendable {
 
     /// Runs `body` with exclusive use of the connection.
     @discardableResult
-    public func withDatabase<T>(_ body: (Database) throws(StoreError) -> T) throws(StoreError) -> T {
-        try lock.withLock { _ throws(StoreError) in try body(database) }
+    public func withDatabase<T, E: Error>(_ body: (Database) throws(E) -> T) throws(E) -> T {
+        try lock.withLock { _ throws(E) in try body(database) }
     }
 
     /// Checkpoints the write-ahead log so the main file holds everything. Called at exit.

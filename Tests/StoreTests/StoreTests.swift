@@ -1,0 +1,104 @@
+import Foundation
+import Store
+import Testing
+
+private func temporaryPath(_ name: String = "minos.db") -> String {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("minos-store-\(UUID().uuidString)")
+    return directory.appendingPathComponent(name).path
+}
+
+@Suite("SQLite store")
+struct StoreTests {
+    @Test("opens in WAL mode, creating its directory, and applies every migration")
+    func opens() throws {
+        let path = temporaryPath()
+        let store = try Store(path: path)
+        #expect(store.journalMode == "wal")
+        #expect(store.schemaVersion == Migration.all.last!.version)
+        #expect(FileManager.default.fileExists(atPath: path))
+        #expect(try store.integrityCheck() == "ok")
+    }
+
+    @Test("data survives reopening, and migrations run once")
+    func persists() throws {
+        let path = temporaryPath()
+        do {
+            let store = try Store(path: path)
+            let run = try store.recordStart(pid: 1, version: "t")
+            try store.recordStop(run: run, served: 3, failed: 1, cancelled: 0)
+        }
+        let reopened = try Store(path: path)
+        #expect(try reopened.runCount() == 1)
+        let served = try reopened.withDatabase { try $0.query("SELECT served FROM daemon_runs") }
+        #expect(served == [[.integer(3)]])
+    }
+
+    @Test("a newer schema than this build knows is refused, not touched")
+    func newerSchema() throws {
+        let path = temporaryPath()
+        _ = try Store(path: path)
+        let future = Migration.all + [Migration(version: 99, name: "future", sql: "CREATE TABLE future (x);")]
+        _ = try Store(path: path, migrations: future)
+        #expect {
+            try Store(path: path)
+        } throws: { error in
+            "\(error)".contains("newer than this minosd supports")
+        }
+    }
+
+    @Test("a file that is not a database is refused with SQLite's reason and left as it was")
+    func notADatabase() throws {
+        let path = temporaryPath()
+        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        let garbage = Data((0..<4096).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ 7) })
+        try garbage.write(to: URL(fileURLWithPath: path))
+        #expect {
+            try Store(path: path)
+        } throws: { error in
+            "\(error)".contains("not a database")
+        }
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == garbage)
+    }
+
+    @Test("a failing migration leaves the store at its previous version")
+    func failingMigration() throws {
+        let path = temporaryPath()
+        _ = try Store(path: path)
+        let broken = Migration.all + [Migration(version: 2, name: "broken", sql: "CREATE TABLE t (x); NOT SQL;")]
+        #expect(throws: StoreError.self) { try Store(path: path, migrations: broken) }
+        let store = try Store(path: path)
+        #expect(store.schemaVersion == 1)
+        let tables = try store.withDatabase { try $0.query("SELECT name FROM sqlite_master WHERE name = 't'") }
+        #expect(tables.isEmpty)
+    }
+
+    @Test("two connections write to one store concurrently without losing rows")
+    func concurrentWriters() async throws {
+        let path = temporaryPath()
+        let first = try Store(path: path)
+        let second = try Store(path: path)
+        await withTaskGroup(of: Void.self) { group in
+            for store in [first, second] {
+                group.addTask {
+                    for index in 0..<100 { _ = try? store.recordStart(pid: index, version: "c") }
+                }
+            }
+        }
+        #expect(try first.runCount() == 200)
+        #expect(try second.integrityCheck() == "ok")
+    }
+
+    @Test("the default path follows XDG_DATA_HOME, then HOME")
+    func defaultPath() {
+        #expect(Store.defaultPath(environment: ["XDG_DATA_HOME": "/x/data", "HOME": "/h"]) == "/x/data/minos/minos.db")
+        #expect(Store.defaultPath(environment: ["HOME": "/h"]) == "/h/.local/share/minos/minos.db")
+        #expect(Store.defaultPath(environment: ["XDG_DATA_HOME": "relative", "HOME": "/h"]) == "/h/.local/share/minos/minos.db")
+    }
+
+    @Test(":memory: works for throwaway runs")
+    func memory() throws {
+        let store = try Store(path: ":memory:")
+        _ = try store.recordStart(pid: 1, version: "m")
+        #expect(try store.runCount() == 1)
+    }
+}
