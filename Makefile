@@ -1,0 +1,51 @@
+# Minos: the two set-up commands are `make run` (build and start the daemon) and `make test`
+# (the whole test suite). Both install the C libraries they need first (scripts/install-deps.sh).
+
+SWIFT ?= swift
+BIN_DEBUG = .build/debug
+BIN_RELEASE = .build/release
+ARGS ?=
+
+.PHONY: all deps build release run test test-swift test-clients bench protocol examples clean
+
+all: build
+
+deps:
+	@bash scripts/install-deps.sh
+
+build: deps
+	$(SWIFT) build
+
+release: deps
+	$(SWIFT) build -c release
+
+## Build (release) and start the daemon on stdin/stdout. Extra flags: make run ARGS="--db :memory:"
+run: release
+	@exec $(BIN_RELEASE)/minosd $(ARGS)
+
+## Everything: the Swift suites (unit and end-to-end) and the clients' tests.
+test: deps
+	$(SWIFT) build --build-tests
+	MINOSD=$(abspath $(BIN_DEBUG))/minosd bash clients/run-tests.sh
+	MINOSD=$(abspath $(BIN_DEBUG))/minosd $(SWIFT) test --skip-build
+
+test-swift: deps
+	$(SWIFT) test
+
+test-clients: build
+	MINOSD=$(abspath $(BIN_DEBUG))/minosd bash clients/run-tests.sh
+
+## Benchmarks, built in release mode. Pick one: make bench ARGS="rpc"
+bench: release
+	$(BIN_RELEASE)/minos-bench $(if $(ARGS),$(ARGS),rpc)
+
+## Regenerate protocol/minos.openrpc.json from the method types.
+protocol: build
+	$(BIN_DEBUG)/minosd --print-openrpc > protocol/minos.openrpc.json
+
+## Regenerate protocol/examples from the real daemon (read the diff before committing).
+examples: build
+	MINOSD=$(BIN_DEBUG)/minosd python3 scripts/make-protocol-examples.py
+
+clean:
+	rm -rf .build

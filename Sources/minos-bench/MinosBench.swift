@@ -1,0 +1,9 @@
+import ArgumentParser
+
+@main
+struct MinosBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "minos-bench",
+        abstract: "Measures Minos: figures a person can compare (requests/s, latency percentiles).",
+        subcommands: [RPCBenchmark.self])
+}
