@@ -20,11 +20,15 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
-        // MARK: C libraries from the system (installed by scripts/install-deps.sh)
+        // MARK: C: system libraries (installed by scripts/install-deps.sh) and the sandbox launcher
         .systemLibrary(
             name: "CJansson",
             pkgConfig: "jansson",
             providers: [.apt(["libjansson-dev"])]
+        ),
+        .target(
+            name: "CSandbox",
+            path: "Sources/CSandbox"
         ),
         .systemLibrary(
             name: "CSQLite",
@@ -97,6 +101,8 @@ let package = Package(
             name: "Features",
             dependencies: [
                 "JSON",
+                "Store",
+                "CSandbox",
             ],
             swiftSettings: swiftSettings
         ),
@@ -142,6 +148,7 @@ let package = Package(
                 "Server",
                 "MinosProtocol",
                 "Store",
+                "Features",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

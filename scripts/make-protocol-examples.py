@@ -2,7 +2,8 @@
 """Writes protocol/examples/*.json: one exchange per method, as sent to and received from a real minosd.
 
 Each example is {method, description, handshake, exchange: [{send: msg} | {receive: msg}], volatile,
-exitCode?}. The Swift test suite replays every example against the built daemon and compares the
+exitCode?}. After each request the exchange waits for its reply before sending on, so examples that
+build on earlier requests (register, then list) are deterministic. The Swift test suite replays every example against the built daemon and compares the
 replies (paths listed in `volatile` are compared by JSON type only). Run this after changing a
 method, read the diff, and commit it:  MINOSD=.build/debug/minosd python3 scripts/make-protocol-examples.py
 """
@@ -29,7 +30,22 @@ def note(method, params=None):
     return msg
 
 
+class NoWait:
+    """A request whose reply is not awaited before the next message is sent."""
+    def __init__(self, msg):
+        self.msg = msg
+
+
 HANDSHAKE = [rpc(0, "initialize", {"clientInfo": {"name": "examples"}}), note("initialized")]
+
+AT_LEAST_3 = "def evaluate(response):\n    return len(response.split()) >= 3"
+AT_LEAST_3_B = "def evaluate(response):\n    words = [w for w in response.split() if w.strip()]\n    return len(words) > 2"
+ALWAYS_TRUE = "def evaluate(response):\n    return True"
+UPPER = "def evaluate(response):\n    return response.upper() == response"
+CASES = [{"input": "one two three", "output": True}, {"input": "just two", "output": False},
+         {"input": "a b c d", "output": True}, {"input": "one", "output": False}]
+REGISTER = rpc(1, "instructions/register", {"instruction": "Answer in at least three words.",
+                                            "functions": [AT_LEAST_3, AT_LEAST_3_B], "cases": CASES})
 
 # (file name, method, description, handshake, messages to send, volatile paths)
 EXAMPLES = [
@@ -42,7 +58,7 @@ EXAMPLES = [
     ("exit", "exit", "Exit after shutdown: the process ends with code 0.", True,
      [rpc(1, "shutdown"), note("exit")], []),
     ("cancelRequest", "$/cancelRequest", "Cancel an in-flight request; it replies -32800 at once.", True,
-     [rpc(1, "daemon/sleep", {"milliseconds": 60000}), note("$/cancelRequest", {"id": 1})], []),
+     [NoWait(rpc(1, "daemon/sleep", {"milliseconds": 60000})), note("$/cancelRequest", {"id": 1})], []),
     ("rpc.discover", "rpc.discover", "The OpenRPC document (methods elided here; see minos.openrpc.json).", True,
      [rpc(1, "rpc.discover")], ["result.methods"]),
     ("daemon.status", "daemon/status", "What the daemon is and holds right now.", True,
@@ -50,6 +66,31 @@ EXAMPLES = [
      ["result.pid", "result.uptimeSeconds", "result.residentMemoryBytes", "result.requests.served"]),
     ("daemon.ping", "daemon/ping", "Echo a value back.", True,
      [rpc(1, "daemon/ping", {"echo": {"hello": ["world", 1, True]}})], []),
+    ("instructions.register", "instructions/register",
+     "Cross-validate functions against cases (AutoIF); the function that disagrees with the cases is dropped.", True,
+     [rpc(1, "instructions/register", {"instruction": "Answer in at least three words.",
+                                       "functions": [AT_LEAST_3, AT_LEAST_3_B, ALWAYS_TRUE], "cases": CASES})],
+     ["result.createdAt"]),
+    ("instructions.register.answers", "instructions/register",
+     "Register from an AutoIF answer: a model reply holding a ```json {func, cases} block.", True,
+     [rpc(1, "instructions/register", {"instruction": "Reply in capital letters only.", "answers": [
+         "Here is the verifier:\n```json\n" + json.dumps({"func": UPPER, "cases": [
+             {"input": "HELLO THERE", "output": True}, {"input": "Hello there", "output": False}]}) + "\n```"]})],
+     ["result.createdAt"]),
+    ("instructions.list", "instructions/list", "Registered instructions, newest first.", True,
+     [REGISTER, rpc(2, "instructions/list", {"limit": 10})],
+     ["result.createdAt", "result.instructions[0].createdAt"]),
+    ("instructions.get", "instructions/get", "One instruction with its functions' sources and scores.", True,
+     [REGISTER, rpc(2, "instructions/get", {"id": 1})], ["result.createdAt"]),
+    ("instructions.delete", "instructions/delete", "Delete an instruction; a second delete finds nothing.", True,
+     [REGISTER, rpc(2, "instructions/delete", {"id": 1}), rpc(3, "instructions/delete", {"id": 1})],
+     ["result.createdAt"]),
+    ("instructions.evaluate", "instructions/evaluate", "Each response's pass rate over the given functions.", True,
+     [rpc(1, "instructions/evaluate", {"functions": [AT_LEAST_3, UPPER],
+                                       "responses": ["YES", "yes it is", "YES IT IS"]})], []),
+    ("instructions.filter", "instructions/filter", "Rejection sampling with DPO pairs.", True,
+     [rpc(1, "instructions/filter", {"functions": [AT_LEAST_3, UPPER], "pairs": True,
+                                     "responses": ["YES IT IS", "no", "yes it is"]})], []),
     ("daemon.sleep", "daemon/sleep", "Sleep with work-done progress (begin, reports, end, then the reply).", True,
      [rpc(1, "daemon/sleep", {"milliseconds": 20, "steps": 2, "workDoneToken": "sleep-1"})], []),
 ]
@@ -60,36 +101,61 @@ def frame(msg):
     return b"Content-Length: %d\r\n\r\n" % len(body) + body
 
 
-def read_messages(data):
-    out = []
-    while data:
-        header, _, rest = data.partition(b"\r\n\r\n")
-        length = int(header.split(b":")[1])
-        out.append(json.loads(rest[:length]))
-        data = rest[length:]
-    return out
+def read_message(stream):
+    header = b""
+    while not header.endswith(b"\r\n\r\n"):
+        byte = stream.read(1)
+        if not byte:
+            return None
+        header += byte
+    length = int(header.split(b":")[1])
+    return json.loads(stream.read(length))
+
+
+def converse(sent, skip_id=None):
+    """Sends each message; after a request, reads until its reply. Returns the exchange and exit code."""
+    proc = subprocess.Popen([MINOSD, "--db", ":memory:", "--log-level", "error"],
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    exchange = []
+    for item in sent:
+        wait = not isinstance(item, NoWait)
+        msg = item.msg if isinstance(item, NoWait) else item
+        proc.stdin.write(frame(msg))
+        proc.stdin.flush()
+        if msg.get("id") != skip_id:
+            exchange.append({"send": msg})
+        if wait and "id" in msg:
+            while True:
+                reply = read_message(proc.stdout)
+                if reply.get("id") != skip_id:
+                    exchange.append({"receive": reply})
+                if reply.get("id") == msg["id"]:
+                    break
+    proc.stdin.close()
+    while True:  # replies still owed (e.g. to a cancelled request)
+        reply = read_message(proc.stdout)
+        if reply is None:
+            break
+        exchange.append({"receive": reply})
+    return exchange, proc.wait(timeout=60)
 
 
 def main():
     os.makedirs(OUT, exist_ok=True)
     for name, method, description, handshake, messages, volatile in EXAMPLES:
-        sent = (HANDSHAKE if handshake else []) + messages
-        proc = subprocess.run([MINOSD, "--db", ":memory:", "--log-level", "error"],
-                              input=b"".join(frame(m) for m in sent), capture_output=True, timeout=60)
-        received = read_messages(proc.stdout)
+        exchange, code = converse((HANDSHAKE if handshake else []) + messages, skip_id=0 if handshake else None)
         if handshake:
-            received = [m for m in received if m.get("id") != 0]
-        exchange = [{"send": m} for m in messages] + [{"receive": m} for m in received]
+            exchange = [step for step in exchange if step.get("send", {}).get("method") != "initialized"]
         example = {"method": method, "description": description, "handshake": handshake,
                    "exchange": exchange, "volatile": volatile}
         if method == "exit":
-            example["exitCode"] = proc.returncode
+            example["exitCode"] = code
         if method == "rpc.discover":
             exchange[-1]["receive"]["result"]["methods"] = []
         with open(os.path.join(OUT, name + ".json"), "w") as f:
             json.dump(example, f, indent=2, sort_keys=True)
             f.write("\n")
-        print(f"{name}: {len(received)} messages received", file=sys.stderr)
+        print(f"{name}: {sum('receive' in step for step in exchange)} messages received", file=sys.stderr)
 
 
 if __name__ == "__main__":

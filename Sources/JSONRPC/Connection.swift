@@ -185,6 +185,20 @@ public final class Connection: @unchecked Sendable {
         writer.send(["jsonrpc": "2.0", "method": .string(method), "params": params])
     }
 
+    /// Sends a notification about a request only while that request is unanswered, so nothing
+    /// about it follows its reply. Checked and queued under the state lock, which the reply path
+    /// also takes before sending.
+    func sendNotification(_ method: String, params: JSONValue, whileInFlight id: RequestID, serial: UInt64?) {
+        let message: JSONValue = ["jsonrpc": "2.0", "method": .string(method), "params": params]
+        guard let serial else {
+            writer.send(message)
+            return
+        }
+        state.withLock { state in
+            if state.inFlight[id]?.serial == serial { writer.send(message) }
+        }
+    }
+
     // MARK: Dispatch
 
     private func handle(_ event: MessageFramer.Event) {
@@ -257,7 +271,9 @@ public final class Connection: @unchecked Sendable {
             }
             return
         }
-        let params = fields["params"] ?? .object([:])
+        // Absent and null params both mean none (jsonrpc.el and others send "params": null).
+        var params = fields["params"] ?? .object([:])
+        if params == .null { params = .object([:]) }
         switch params {
         case .object, .array: break
         default:
@@ -298,12 +314,11 @@ public final class Connection: @unchecked Sendable {
             reject(id: id.json, RPCError(.methodNotFound, "method not found: \(method)"), batch)
             return
         }
-        let context = RequestContext(
-            id: id, method: method,
-            workDoneToken: params["workDoneToken"], partialResultToken: params["partialResultToken"],
-            connection: self)
-
         if let inline = handler.inline {
+            let context = RequestContext(
+                id: id, method: method, serial: nil,
+                workDoneToken: params["workDoneToken"], partialResultToken: params["partialResultToken"],
+                connection: self)
             guard !isInFlight(id) else {
                 reject(id: id.json, duplicate(id), batch)
                 return
@@ -318,6 +333,10 @@ public final class Connection: @unchecked Sendable {
             reject(id: id.json, duplicate(id), batch)
             return
         }
+        let context = RequestContext(
+            id: id, method: method, serial: serial,
+            workDoneToken: params["workDoneToken"], partialResultToken: params["partialResultToken"],
+            connection: self)
         let concurrent = handler.concurrent!
         let task = Task.detached { [self] in
             let outcome: Result<JSONValue, any Error>

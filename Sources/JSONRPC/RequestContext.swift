@@ -4,6 +4,8 @@ import JSON
 public struct RequestContext: Sendable {
     public let id: RequestID
     public let method: String
+    /// The in-flight entry's serial; nil for inline requests, which reply before anything else.
+    let serial: UInt64?
     /// The `workDoneToken` the client put in params, if any: progress is reported only then.
     public let workDoneToken: JSONValue?
     /// The `partialResultToken` the client put in params, if any: partial results go only then.
@@ -44,11 +46,13 @@ public struct RequestContext: Sendable {
     /// Sends a partial result (e.g. streamed tokens) if the client asked for them.
     public func sendPartialResult(_ value: JSONValue) {
         guard let partialResultToken else { return }
-        connection.sendNotification("$/progress", params: ["token": partialResultToken, "value": value])
+        connection.sendNotification("$/progress", params: ["token": partialResultToken, "value": value],
+                                    whileInFlight: id, serial: serial)
     }
 
     private func progress(_ value: JSONValue) {
         guard let workDoneToken else { return }
-        connection.sendNotification("$/progress", params: ["token": workDoneToken, "value": value])
+        connection.sendNotification("$/progress", params: ["token": workDoneToken, "value": value],
+                                    whileInFlight: id, serial: serial)
     }
 }

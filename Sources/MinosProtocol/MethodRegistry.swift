@@ -11,6 +11,12 @@ public enum MethodRegistry {
         DaemonStatus.self,
         DaemonPing.self,
         DaemonSleep.self,
+        InstructionsRegister.self,
+        InstructionsList.self,
+        InstructionsGet.self,
+        InstructionsDelete.self,
+        InstructionsEvaluate.self,
+        InstructionsFilter.self,
     ]
 
     /// The sorted names of every method.

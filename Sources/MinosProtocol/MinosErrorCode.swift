@@ -32,5 +32,6 @@ extension ErrorCode {
         (.invalidModelFile, "invalid model file", "The file is not a valid GGUF file: corrupt, truncated, or another format."),
         (.unsupportedModel, "unsupported model", "The architecture or tensor encoding is not supported."),
         (.notFound, "not found", "A named resource (instruction, profile, session, router) does not exist."),
+        (.instructionRejected, "instruction rejected", "Cross-validation left too few functions or cases; `data` has the reasons and scores."),
     ]
 }

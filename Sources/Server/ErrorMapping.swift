@@ -1,3 +1,4 @@
+import Features
 import JSON
 import JSONRPC
 import MinosProtocol
@@ -13,6 +14,8 @@ enum ErrorMapping {
             return .cancelled()
         case let error as JSONError:
             return RPCError(params: error)
+        case let error as SandboxError:
+            return RPCError(.sandboxFailure, "sandbox: \(error)")
         case let error as StoreError:
             return RPCError(.storeError, "store error: \(error)", data: ["sqliteCode": .int(Int64(error.code))])
         default:

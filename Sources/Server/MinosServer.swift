@@ -1,3 +1,4 @@
+import Features
 import Glibc
 import JSON
 import JSONRPC
@@ -12,6 +13,7 @@ public final class MinosServer: Sendable {
     let configuration: ServerConfiguration
     let connection: Connection
     let store: Store
+    let sandbox: SandboxPool
     let lifecycle: Lifecycle
     let logger: Logger
     let startedAt = ProcessStats.monotonicSeconds()
@@ -24,7 +26,8 @@ public final class MinosServer: Sendable {
         self.configuration = configuration
         self.logger = logger
         self.lifecycle = Lifecycle(noHandshake: configuration.noHandshake)
-        self.store = try Store(path: configuration.storePath)
+        self.store = try Store(path: configuration.storePath, createDirectory: configuration.createStoreDirectory)
+        self.sandbox = SandboxPool(configuration: configuration.sandbox)
         self.connection = Connection(
             input: input, output: output,
             configuration: .init(maxMessageBytes: configuration.maxMessageBytes), logger: logger)
@@ -39,6 +42,7 @@ public final class MinosServer: Sendable {
         connection.setErrorMapper(ErrorMapping.rpcError(for:))
         registerLifecycleHandlers()
         registerDaemonHandlers()
+        registerInstructionFunctionHandlers()
         logger.info("minosd \(MinosVersion.current) ready; store \(configuration.storePath) (schema \(store.schemaVersion), \(store.journalMode))")
     }
 
@@ -83,6 +87,6 @@ public final class MinosServer: Sendable {
                 logger.warning("could not record the end of this run: \(error)")
             }
         }
-        store.checkpoint()
+        store.close()
     }
 }

@@ -1,17 +1,25 @@
+import Features
 import Glibc
 /// How a `MinosServer` is set up; filled from `minosd`'s flags.
 public struct ServerConfiguration: Sendable {
     /// The SQLite store's path, or ":memory:".
     public var storePath: String
+    /// Make the store's missing parent directories (for the default location, not an explicit --db).
+    public var createStoreDirectory: Bool
     /// Accept requests without `initialize` first (one-shot shell use).
     public var noHandshake: Bool
     /// Messages larger than this are refused without being buffered.
     public var maxMessageBytes: Int
+    /// How untrusted verification functions run.
+    public var sandbox: SandboxConfiguration
 
-    public init(storePath: String, noHandshake: Bool = false, maxMessageBytes: Int = 64 << 20) {
+    public init(storePath: String, createStoreDirectory: Bool = false, noHandshake: Bool = false, maxMessageBytes: Int = 64 << 20,
+                sandbox: SandboxConfiguration = .init()) {
         self.storePath = storePath
+        self.createStoreDirectory = createStoreDirectory
         self.noHandshake = noHandshake
         self.maxMessageBytes = maxMessageBytes
+        self.sandbox = sandbox
     }
 }
 

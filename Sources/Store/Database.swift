@@ -9,8 +9,9 @@ public enum SQLValue: Sendable, Equatable {
     case blob([UInt8])
 }
 
-/// One SQLite connection. Not thread-safe by itself: `Store` serializes access to it.
-public final class Database {
+/// One SQLite connection. Not thread-safe by itself: `Store` holds it in a mutex and lends it to
+/// one caller at a time, which is what makes the `@unchecked Sendable` sound.
+public final class Database: @unchecked Sendable {
     let handle: OpaquePointer
     public let path: String
 
@@ -53,6 +54,9 @@ public final class Database {
         while try statement.step() { rows.append(statement.row()) }
         return rows
     }
+
+    /// Rows changed by the last INSERT, UPDATE or DELETE.
+    public var changes: Int { Int(sqlite3_changes(handle)) }
 
     /// The rowid of the last row inserted on this connection.
     public var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }

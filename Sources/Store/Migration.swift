@@ -27,5 +27,31 @@ extension Migration {
                 cancelled INTEGER
             );
             """),
+        Migration(version: 2, name: "verification instructions", sql: """
+            CREATE TABLE instructions (
+                id INTEGER PRIMARY KEY,
+                instruction TEXT NOT NULL,
+                created_at REAL NOT NULL,
+                min_accuracy REAL NOT NULL
+            );
+            CREATE TABLE instruction_functions (
+                instruction_id INTEGER NOT NULL REFERENCES instructions(id) ON DELETE CASCADE,
+                position INTEGER NOT NULL,
+                source TEXT NOT NULL,
+                kept INTEGER NOT NULL,
+                accuracy REAL,
+                reason TEXT,
+                PRIMARY KEY (instruction_id, position)
+            );
+            CREATE TABLE instruction_cases (
+                instruction_id INTEGER NOT NULL REFERENCES instructions(id) ON DELETE CASCADE,
+                position INTEGER NOT NULL,
+                input TEXT NOT NULL,
+                output INTEGER NOT NULL,
+                kept INTEGER NOT NULL,
+                agreeing INTEGER NOT NULL,
+                PRIMARY KEY (instruction_id, position)
+            );
+            """),
     ]
 }

@@ -14,9 +14,8 @@ public final class Store: @unchecked Sendable {
     public let journalMode: String
     public private(set) var schemaVersion: Int
 
-    /// Guards `database`: every use of the connection happens inside `lock.withLock`.
-    private let lock = Mutex(())
-    private let database: Database
+    /// Guards `database`: every use of the connection happens inside `lock.withLock`; nil once closed.
+    private let lock: Mutex<Database?>
 
     /// The default store location: `$XDG_DATA_HOME/minos/minos.db`, else `~/.local/share/minos/minos.db`.
     public static func defaultPath(environment: [String: String]) -> String {
@@ -27,12 +26,15 @@ public final class Store: @unchecked Sendable {
         return home + "/.local/share/minos/minos.db"
     }
 
-    /// Opens the store at `path` (":memory:" for a throwaway one), creating its directory and
-    /// applying pending migrations.
-    public init(path: String, migrations: [Migration] = Migration.all) throws(StoreError) {
-        if path != ":memory:" { try Self.createParentDirectory(of: path) }
+    /// Opens the store at `path` (":memory:" for a throwaway one) and applies pending migrations.
+    /// With `createDirectory`, missing parent directories are made (mode 0700) first.
+    public init(path: String, createDirectory: Bool = false, migrations: [Migration] = Migration.all) throws(StoreError) {
+        if path != ":memory:" {
+            if createDirectory { try Self.createParentDirectory(of: path) }
+            try Self.checkParentDirectory(of: path)
+        }
         let database = try Database(path: path)
-        self.database = database
+        self.lock = Mutex(database)
         self.path = path
         sqlite3_busy_timeout(database.handle, Self.busyTimeoutMilliseconds)
         do throws(StoreError) {
@@ -47,20 +49,39 @@ public final class Store: @unchecked Sendable {
 
     /// Runs `body` with exclusive use of the connection.
     @discardableResult
-    public func withDatabase<T, E: Error>(_ body: (Database) throws(E) -> T) throws(E) -> T {
-        try lock.withLock { _ throws(E) in try body(database) }
+    public func withDatabase<T>(_ body: (Database) throws -> T) throws -> T {
+        try lock.withLock { database in
+            guard let database else {
+                throw StoreError(message: "the store is closed (the daemon is exiting)", context: path)
+            }
+            return try body(database)
+        }
     }
 
-    /// Checkpoints the write-ahead log so the main file holds everything. Called at exit.
-    public func checkpoint() {
-        lock.withLock { _ in
-            _ = sqlite3_wal_checkpoint_v2(database.handle, nil, SQLITE_CHECKPOINT_PASSIVE, nil, nil)
+    /// Typed-throws form for the store's own methods.
+    @discardableResult
+    func withOpenDatabase<T>(_ body: (Database) throws(StoreError) -> T) throws(StoreError) -> T {
+        try lock.withLock { database throws(StoreError) in
+            guard let database else {
+                throw StoreError(message: "the store is closed (the daemon is exiting)", context: path)
+            }
+            return try body(database)
+        }
+    }
+
+    /// Checkpoints the write-ahead log into the main file and closes the connection; the last
+    /// connection to close removes the -wal and -shm files. Later uses throw. Called at exit.
+    public func close() {
+        lock.withLock { database in
+            guard let open = database else { return }
+            _ = sqlite3_wal_checkpoint_v2(open.handle, nil, SQLITE_CHECKPOINT_TRUNCATE, nil, nil)
+            database = nil  // the last reference: Database's deinit closes the connection
         }
     }
 
     /// Result of SQLite's integrity check ("ok" when sound).
     public func integrityCheck() throws(StoreError) -> String {
-        try withDatabase { db throws(StoreError) in
+        try withOpenDatabase { db throws(StoreError) in
             try db.query("PRAGMA integrity_check").compactMap { $0.first?.text }.joined(separator: "; ")
         }
     }
@@ -69,7 +90,7 @@ public final class Store: @unchecked Sendable {
 
     /// Records that a daemon started; returns the run's id.
     public func recordStart(pid: Int, version: String) throws(StoreError) -> Int64 {
-        try withDatabase { db throws(StoreError) in
+        try withOpenDatabase { db throws(StoreError) in
             try db.query("INSERT INTO daemon_runs (pid, version, started_at) VALUES (?, ?, ?)",
                          [.integer(Int64(pid)), .text(version), .real(Self.now())])
             return db.lastInsertRowID
@@ -78,7 +99,7 @@ public final class Store: @unchecked Sendable {
 
     /// Records that a daemon stopped, with its request counters.
     public func recordStop(run: Int64, served: Int, failed: Int, cancelled: Int) throws(StoreError) {
-        try withDatabase { db throws(StoreError) in
+        try withOpenDatabase { db throws(StoreError) in
             try db.query("UPDATE daemon_runs SET stopped_at = ?, served = ?, failed = ?, cancelled = ? WHERE id = ?",
                          [.real(Self.now()), .integer(Int64(served)), .integer(Int64(failed)),
                           .integer(Int64(cancelled)), .integer(run)])
@@ -87,7 +108,7 @@ public final class Store: @unchecked Sendable {
 
     /// Number of recorded daemon runs (used by tests and diagnostics).
     public func runCount() throws(StoreError) -> Int {
-        try withDatabase { db throws(StoreError) in
+        try withOpenDatabase { db throws(StoreError) in
             Int(try db.query("SELECT count(*) FROM daemon_runs").first?.first?.integer ?? 0)
         }
     }
@@ -115,6 +136,14 @@ public final class Store: @unchecked Sendable {
         }
     }
 
+    private static func checkParentDirectory(of path: String) throws(StoreError) {
+        let parent = path.contains("/") ? String(path[..<path.lastIndex(of: "/")!]) : "."
+        var info = stat()
+        guard stat(parent.isEmpty ? "/" : parent, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR else {
+            throw StoreError(message: "directory \(parent) does not exist", context: "opening store \(path)")
+        }
+    }
+
     private static func createParentDirectory(of path: String) throws(StoreError) {
         var directory = ""
         let components = path.split(separator: "/", omittingEmptySubsequences: false).dropLast()
@@ -122,7 +151,7 @@ public final class Store: @unchecked Sendable {
             if index > 0 { directory += "/" }
             directory += component
             guard !directory.isEmpty, !component.isEmpty else { continue }
-            if mkdir(directory, 0o755) != 0 && errno != EEXIST {
+            if mkdir(directory, 0o700) != 0 && errno != EEXIST {
                 throw StoreError(message: String(cString: strerror(errno)), context: "creating directory \(directory)")
             }
         }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Dispatch
+import Features
 import Glibc
 import Logging
 import MinosProtocol
@@ -32,6 +33,18 @@ struct Minosd: ParsableCommand {
     @Option(help: "Refuse messages larger than this many bytes, without buffering them.")
     var maxMessageBytes: Int = 64 << 20
 
+    @Option(help: "Python 3 interpreter for verification functions (default: python3 on PATH).")
+    var python: String?
+
+    @Option(help: "Sandbox worker processes for verification functions.")
+    var sandboxWorkers: Int = 2
+
+    @Option(help: "Default time limit, in seconds, for one call of a verification function.")
+    var sandboxTimeout: Double = 5
+
+    @Option(help: "Address-space limit per sandbox worker, in MiB.")
+    var sandboxMemoryMb: Int = 512
+
     @Flag(help: "Print the OpenRPC document (protocol/minos.openrpc.json) and exit.")
     var printOpenrpc = false
 
@@ -41,6 +54,15 @@ struct Minosd: ParsableCommand {
         }
         guard maxMessageBytes >= 1024 else {
             throw ValidationError("--max-message-bytes must be at least 1024")
+        }
+        guard (1...64).contains(sandboxWorkers) else {
+            throw ValidationError("--sandbox-workers must be between 1 and 64")
+        }
+        guard sandboxTimeout > 0, sandboxTimeout <= 300 else {
+            throw ValidationError("--sandbox-timeout must be above 0 and at most 300 seconds")
+        }
+        guard sandboxMemoryMb >= 64 else {
+            throw ValidationError("--sandbox-memory-mb must be at least 64")
         }
     }
 
@@ -68,8 +90,12 @@ struct Minosd: ParsableCommand {
         let server: MinosServer
         do {
             server = try MinosServer(
-                configuration: ServerConfiguration(storePath: path, noHandshake: noHandshake,
-                                                   maxMessageBytes: maxMessageBytes),
+                configuration: ServerConfiguration(
+                    storePath: path, createStoreDirectory: storePath == nil, noHandshake: noHandshake, maxMessageBytes: maxMessageBytes,
+                    sandbox: SandboxConfiguration(
+                        pythonPath: python, workers: sandboxWorkers,
+                        callTimeout: .milliseconds(Int64(sandboxTimeout * 1000)),
+                        memoryBytes: sandboxMemoryMb << 20)),
                 input: STDIN_FILENO, output: protocolOut, logger: logger)
         } catch {
             logger.critical("cannot start: \(error)")

@@ -74,6 +74,17 @@ struct BadInputTests {
         try expectStillServing(d)
     }
 
+    @Test("params: null means no params, for requests and notifications")
+    func nullParams() throws {
+        let d = try DaemonProcess()
+        d.write(framed(Array(#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":null}"#.utf8)))
+        #expect(try d.reply(to: 1)["result"] != nil)
+        d.write(framed(Array(#"{"jsonrpc":"2.0","id":2,"method":"shutdown","params":null}"#.utf8)))
+        #expect(try d.reply(to: 2)["error"] == nil)
+        d.write(framed(Array(#"{"jsonrpc":"2.0","method":"exit","params":null}"#.utf8)))
+        #expect(try d.waitForExit() == 0)
+    }
+
     @Test("a nested field's path names the array position")
     func nestedPath() throws {
         let d = try DaemonProcess()

@@ -84,6 +84,29 @@ struct ConcurrencyTests {
         #expect(percentages == [0, 25, 50, 75, 100])
     }
 
+    @Test("no progress about a request follows its reply, even when cancelled mid-report")
+    func noProgressAfterCancel() throws {
+        let d = try DaemonProcess()
+        try d.initialize()
+        for round in 0..<20 {
+            let token = JSONValue.string("t\(round)")
+            let id = d.request("daemon/sleep", ["milliseconds": 2000, "steps": 1000, "workDoneToken": token])
+            _ = try d.reply(matching: { $0["params"]?["token"] == token })  // begin: it is running
+            d.notify("$/cancelRequest", ["id": .int(id)])
+            var answered = false
+            let fence = d.request("daemon/ping")
+            while true {
+                let message = try d.next()
+                if message["id"] == .int(id) { answered = true; continue }
+                if message["id"] == .int(fence) { break }
+                if message["params"]?["token"] == token {
+                    #expect(!answered, "a $/progress for request \(id) arrived after its reply")
+                }
+            }
+            #expect(answered)
+        }
+    }
+
     @Test("no progress without a workDoneToken")
     func noProgressWithoutToken() throws {
         let d = try DaemonProcess()

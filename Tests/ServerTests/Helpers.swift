@@ -1,9 +1,11 @@
 import Foundation
 import Store
 
+/// A store path in a new, existing directory.
 func temporaryStorePath() -> String {
-    FileManager.default.temporaryDirectory
-        .appendingPathComponent("minos-e2e-\(UUID().uuidString)/minos.db").path
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("minos-e2e-\(UUID().uuidString)")
+    try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    return directory.appendingPathComponent("minos.db").path
 }
 
 func openStore(_ path: String) throws -> Store {

@@ -81,6 +81,12 @@ struct ProtocolDocumentTests {
             return expected.typeName == actual.typeName ? nil : "\(path): type \(actual.typeName), expected \(expected.typeName)"
         }
         switch (expected, actual) {
+        case (.array(let e), .array(let a)):
+            if e.count != a.count { return "\(path): \(a.count) elements, expected \(e.count)" }
+            for (index, (ev, av)) in zip(e, a).enumerated() {
+                if let m = firstMismatch(ev, av, path: "\(path)[\(index)]", volatile: volatile) { return m }
+            }
+            return nil
         case (.object(let e), .object(let a)):
             if Set(e.keys) != Set(a.keys) { return "\(path): keys \(a.keys.sorted()), expected \(e.keys.sorted())" }
             for (key, value) in e {

@@ -59,6 +59,27 @@ struct StoreEndToEndTests {
         #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == garbage)
     }
 
+    @Test("an explicit --db in a missing directory is refused; nothing is created")
+    func explicitMissingDirectory() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("minos-missing-\(UUID().uuidString)").path
+        let d = try DaemonProcess(arguments: ["--db", directory + "/sub/minos.db"])
+        #expect(try d.waitForExit() == 2)
+        #expect(d.stderrText.contains("does not exist"))
+        #expect(!FileManager.default.fileExists(atPath: directory))
+    }
+
+    @Test("a clean exit leaves no -wal or -shm files")
+    func cleanExit() throws {
+        let path = temporaryStorePath()
+        let d = try DaemonProcess(arguments: ["--no-handshake", "--db", path])
+        _ = try d.call("daemon/status")
+        d.closeInput()
+        #expect(try d.waitForExit() == 0)
+        #expect(FileManager.default.fileExists(atPath: path))
+        #expect(!FileManager.default.fileExists(atPath: path + "-wal"))
+        #expect(!FileManager.default.fileExists(atPath: path + "-shm"))
+    }
+
     @Test("each run is recorded and survives a restart")
     func survivesRestart() throws {
         let path = temporaryStorePath()

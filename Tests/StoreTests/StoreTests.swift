@@ -12,7 +12,7 @@ struct StoreTests {
     @Test("opens in WAL mode, creating its directory, and applies every migration")
     func opens() throws {
         let path = temporaryPath()
-        let store = try Store(path: path)
+        let store = try Store(path: path, createDirectory: true)
         #expect(store.journalMode == "wal")
         #expect(store.schemaVersion == Migration.all.last!.version)
         #expect(FileManager.default.fileExists(atPath: path))
@@ -23,11 +23,11 @@ struct StoreTests {
     func persists() throws {
         let path = temporaryPath()
         do {
-            let store = try Store(path: path)
+            let store = try Store(path: path, createDirectory: true)
             let run = try store.recordStart(pid: 1, version: "t")
             try store.recordStop(run: run, served: 3, failed: 1, cancelled: 0)
         }
-        let reopened = try Store(path: path)
+        let reopened = try Store(path: path, createDirectory: true)
         #expect(try reopened.runCount() == 1)
         let served = try reopened.withDatabase { try $0.query("SELECT served FROM daemon_runs") }
         #expect(served == [[.integer(3)]])
@@ -36,11 +36,11 @@ struct StoreTests {
     @Test("a newer schema than this build knows is refused, not touched")
     func newerSchema() throws {
         let path = temporaryPath()
-        _ = try Store(path: path)
+        _ = try Store(path: path, createDirectory: true)
         let future = Migration.all + [Migration(version: 99, name: "future", sql: "CREATE TABLE future (x);")]
-        _ = try Store(path: path, migrations: future)
+        _ = try Store(path: path, createDirectory: true, migrations: future)
         #expect {
-            try Store(path: path)
+            try Store(path: path, createDirectory: true)
         } throws: { error in
             "\(error)".contains("newer than this minosd supports")
         }
@@ -53,7 +53,7 @@ struct StoreTests {
         let garbage = Data((0..<4096).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ 7) })
         try garbage.write(to: URL(fileURLWithPath: path))
         #expect {
-            try Store(path: path)
+            try Store(path: path, createDirectory: true)
         } throws: { error in
             "\(error)".contains("not a database")
         }
@@ -63,11 +63,12 @@ struct StoreTests {
     @Test("a failing migration leaves the store at its previous version")
     func failingMigration() throws {
         let path = temporaryPath()
-        _ = try Store(path: path)
-        let broken = Migration.all + [Migration(version: 2, name: "broken", sql: "CREATE TABLE t (x); NOT SQL;")]
-        #expect(throws: StoreError.self) { try Store(path: path, migrations: broken) }
-        let store = try Store(path: path)
-        #expect(store.schemaVersion == 1)
+        _ = try Store(path: path, createDirectory: true)
+        let latest = Migration.all.last!.version
+        let broken = Migration.all + [Migration(version: latest + 1, name: "broken", sql: "CREATE TABLE t (x); NOT SQL;")]
+        #expect(throws: StoreError.self) { try Store(path: path, createDirectory: true, migrations: broken) }
+        let store = try Store(path: path, createDirectory: true)
+        #expect(store.schemaVersion == latest)
         let tables = try store.withDatabase { try $0.query("SELECT name FROM sqlite_master WHERE name = 't'") }
         #expect(tables.isEmpty)
     }
@@ -75,8 +76,8 @@ struct StoreTests {
     @Test("two connections write to one store concurrently without losing rows")
     func concurrentWriters() async throws {
         let path = temporaryPath()
-        let first = try Store(path: path)
-        let second = try Store(path: path)
+        let first = try Store(path: path, createDirectory: true)
+        let second = try Store(path: path, createDirectory: true)
         await withTaskGroup(of: Void.self) { group in
             for store in [first, second] {
                 group.addTask {
@@ -93,6 +94,33 @@ struct StoreTests {
         #expect(Store.defaultPath(environment: ["XDG_DATA_HOME": "/x/data", "HOME": "/h"]) == "/x/data/minos/minos.db")
         #expect(Store.defaultPath(environment: ["HOME": "/h"]) == "/h/.local/share/minos/minos.db")
         #expect(Store.defaultPath(environment: ["XDG_DATA_HOME": "relative", "HOME": "/h"]) == "/h/.local/share/minos/minos.db")
+    }
+
+    @Test("an explicit path in a missing directory is refused unless asked to create it")
+    func missingDirectory() throws {
+        let path = temporaryPath()
+        #expect {
+            try Store(path: path)
+        } throws: { error in
+            "\(error)".contains("does not exist")
+        }
+        #expect(!FileManager.default.fileExists(atPath: (path as NSString).deletingLastPathComponent))
+        _ = try Store(path: path, createDirectory: true)
+        let mode = try FileManager.default.attributesOfItem(atPath: (path as NSString).deletingLastPathComponent)[.posixPermissions] as? Int
+        #expect(mode == 0o700)
+    }
+
+    @Test("closing checkpoints, removes the WAL files, and refuses later use")
+    func close() throws {
+        let path = temporaryPath()
+        let store = try Store(path: path, createDirectory: true)
+        _ = try store.recordStart(pid: 1, version: "c")
+        #expect(FileManager.default.fileExists(atPath: path + "-wal"))
+        store.close()
+        #expect(!FileManager.default.fileExists(atPath: path + "-wal"))
+        #expect(!FileManager.default.fileExists(atPath: path + "-shm"))
+        #expect(throws: StoreError.self) { try store.runCount() }
+        #expect(try Store(path: path).runCount() == 1)
     }
 
     @Test(":memory: works for throwaway runs")
