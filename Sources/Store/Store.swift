@@ -38,7 +38,7 @@ public final class Store: @unchecked Sendable {
         self.path = path
         sqlite3_busy_timeout(database.handle, Self.busyTimeoutMilliseconds)
         do throws(StoreError) {
-            let mode = try database.query("PRAGMA journal_mode = WAL").first?.first?.text ?? "unknown"
+            let mode = try Self.enableWAL(database)
             journalMode = mode
             try database.execute("PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;")
             schemaVersion = try Self.migrate(database, migrations)
@@ -133,6 +133,20 @@ public final class Store: @unchecked Sendable {
             }
             if latest > current { try database.execute("PRAGMA user_version = \(latest)") }
             return max(current, latest)
+        }
+    }
+
+    /// Switches to WAL. The switch needs a moment of exclusive access, and SQLite reports a busy
+    /// database at once rather than through the busy handler (two daemons starting together on a
+    /// new store), so retry within the busy timeout.
+    private static func enableWAL(_ database: Database) throws(StoreError) -> String {
+        let deadline = now() + Double(busyTimeoutMilliseconds) / 1000
+        while true {
+            do {
+                return try database.query("PRAGMA journal_mode = WAL").first?.first?.text ?? "unknown"
+            } catch where (error.code & 0xFF == SQLITE_BUSY || error.code & 0xFF == SQLITE_LOCKED) && now() < deadline {
+                usleep(UInt32.random(in: 5_000...25_000))
+            }
         }
     }
 

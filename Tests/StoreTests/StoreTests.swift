@@ -89,6 +89,19 @@ struct StoreTests {
         #expect(try second.integrityCheck() == "ok")
     }
 
+    @Test("several connections opening a new store at once all succeed", arguments: 0..<5)
+    func concurrentOpen(round: Int) async throws {
+        let path = temporaryPath()
+        let opened = await withTaskGroup(of: Bool.self) { group in
+            for _ in 0..<6 {
+                group.addTask { (try? Store(path: path, createDirectory: true)) != nil }
+            }
+            return await group.reduce(into: 0) { count, ok in count += ok ? 1 : 0 }
+        }
+        #expect(opened == 6)
+        #expect(try Store(path: path).journalMode == "wal")
+    }
+
     @Test("the default path follows XDG_DATA_HOME, then HOME")
     func defaultPath() {
         #expect(Store.defaultPath(environment: ["XDG_DATA_HOME": "/x/data", "HOME": "/h"]) == "/x/data/minos/minos.db")

@@ -8,6 +8,13 @@ public enum ResponseEvaluation {
         public var total: Int
         /// Each runnable function's outcome on this response, in function order.
         public var outcomes: [CallOutcome]
+
+        public init(passRate: Double, passed: Int, total: Int, outcomes: [CallOutcome]) {
+            self.passRate = passRate
+            self.passed = passed
+            self.total = total
+            self.outcomes = outcomes
+        }
     }
 
     public struct Evaluation: Sendable, Equatable {

@@ -33,8 +33,12 @@ public struct SandboxError: Error, Sendable, CustomStringConvertible {
 
 /// How a worker process is confined, as it reported at start-up.
 public struct SandboxIsolation: Sendable, Equatable {
+    /// A fresh network namespace (no interfaces but a down loopback).
     public var networkNamespace: Bool
+    /// The seccomp filter: no fork, exec, sockets, ptrace, or signals to other processes.
     public var seccomp: Bool
+    /// Landlock: files outside the working directory (but the standard library, read-only) cannot be opened.
+    public var landlock: Bool
     public var python: String
 }
 

@@ -7,7 +7,7 @@ import JSON
 /// on a dispatch queue, never on Swift's cooperative pool.
 final class SandboxWorker: @unchecked Sendable {
     let pid: pid_t
-    private(set) var isolation = SandboxIsolation(networkNamespace: false, seccomp: false, python: "?")
+    private(set) var isolation = SandboxIsolation(networkNamespace: false, seccomp: false, landlock: false, python: "?")
     private let requestFD: Int32
     private let replyFD: Int32
     private let stderrFD: Int32
@@ -79,6 +79,7 @@ final class SandboxWorker: @unchecked Sendable {
         }
         isolation = SandboxIsolation(networkNamespace: report.network_isolated != 0,
                                      seccomp: ready["seccomp"] == true,
+                                     landlock: ready["landlock"] == true,
                                      python: ready["python"]?.stringValue ?? "?")
     }
 

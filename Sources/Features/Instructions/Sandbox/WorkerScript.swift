@@ -5,7 +5,8 @@ enum WorkerScript {
 # Minos sandbox worker: runs untrusted `evaluate(response) -> bool` functions for the daemon.
 # Started by the daemon as `python3 -I -c <this script>` in an empty directory, in its own process
 # group and network namespace, with rlimits and no-new-privs already applied. Before reading any
-# request it locks itself down further (seccomp filter, audit hook), then serves JSON lines:
+# request it locks itself down further (Landlock file rules, seccomp filter, audit hook), then
+# serves JSON lines:
 # requests on fd 3, replies on fd 4. stdout and stderr belong to the untrusted code.
 import errno, json, os, sys
 
@@ -64,6 +65,42 @@ def install_seccomp():
     program = Program(len(prog), code)
     if libc.prctl(22, 2, ctypes.cast(ctypes.pointer(program), ctypes.c_void_p), 0, 0) != 0:  # PR_SET_SECCOMP, FILTER
         return "seccomp: " + os.strerror(ctypes.get_errno())
+    return None
+
+
+def install_landlock():
+    """Confines file access at the kernel level: everything in the working directory, read-only
+    access to Python's standard library, nothing else (Landlock, Linux 5.13+)."""
+    import ctypes
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.syscall.restype = ctypes.c_long
+    FS_V1 = (1 << 13) - 1           # every access right of Landlock ABI v1
+    READ = (1 << 2) | (1 << 3)      # READ_FILE | READ_DIR
+
+    class Ruleset(ctypes.Structure):
+        _fields_ = [("handled_access_fs", ctypes.c_uint64)]
+
+    class PathBeneath(ctypes.Structure):
+        _pack_ = 1
+        _fields_ = [("allowed_access", ctypes.c_uint64), ("parent_fd", ctypes.c_int32)]
+
+    ruleset = Ruleset(FS_V1)
+    ruleset_fd = libc.syscall(444, ctypes.byref(ruleset), ctypes.sizeof(ruleset), 0)  # create_ruleset
+    if ruleset_fd < 0:
+        return "landlock unavailable: " + os.strerror(ctypes.get_errno())
+    try:
+        for path, access in ((BASE, FS_V1), (os.path.dirname(os.__file__), READ)):
+            fd = os.open(path, os.O_PATH | os.O_CLOEXEC)
+            try:
+                rule = PathBeneath(access, fd)
+                if libc.syscall(445, ruleset_fd, 1, ctypes.byref(rule), 0) != 0:  # add_rule, PATH_BENEATH
+                    return "landlock rule for %s: %s" % (path, os.strerror(ctypes.get_errno()))
+            finally:
+                os.close(fd)
+        if libc.prctl(38, 1, 0, 0, 0) != 0 or libc.syscall(446, ruleset_fd, 0) != 0:  # restrict_self
+            return "landlock: " + os.strerror(ctypes.get_errno())
+    finally:
+        os.close(ruleset_fd)
     return None
 
 
@@ -135,13 +172,15 @@ def main():
             __import__(name)
         except ImportError:
             pass
+    landlock_problem = install_landlock()
     seccomp_problem = install_seccomp()
     for name in [n for n in sys.modules if n == "ctypes" or n.startswith("ctypes.") or n == "_ctypes"]:
         del sys.modules[name]
     sys.addaudithook(audit)
     safe_builtins = dict(__builtins__.__dict__) if hasattr(__builtins__, "__dict__") else dict(__builtins__)
-    replies.write(json.dumps({"ready": True, "seccomp": seccomp_problem is None,
-                              "seccompProblem": seccomp_problem, "python": sys.version.split()[0]}) + "\n")
+    replies.write(json.dumps({"ready": True, "seccomp": seccomp_problem is None, "seccompProblem": seccomp_problem,
+                              "landlock": landlock_problem is None, "landlockProblem": landlock_problem,
+                              "python": sys.version.split()[0]}) + "\n")
 
     compiled = {}
     for line in requests:
