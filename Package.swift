@@ -80,6 +80,54 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // MARK: Kernels
+        .target(
+            name: "Kernels",
+            dependencies: [],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "KernelsTests",
+            dependencies: [
+                "Kernels",
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: GGUF
+        .target(
+            name: "GGUF",
+            dependencies: [
+                "Kernels",
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "GGUFTests",
+            dependencies: [
+                "GGUF",
+                "Kernels",
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: Tokenizers
+        .target(
+            name: "Tokenizers",
+            dependencies: [],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "TokenizersTests",
+            dependencies: [
+                "Tokenizers",
+            ],
+            exclude: [
+                "Fixtures",
+            ],
+            swiftSettings: swiftSettings
+        ),
+
         // MARK: Store
         .target(
             name: "Store",
