@@ -66,6 +66,19 @@ EXAMPLES = [
      ["result.pid", "result.uptimeSeconds", "result.residentMemoryBytes", "result.requests.served"]),
     ("daemon.ping", "daemon/ping", "Echo a value back.", True,
      [rpc(1, "daemon/ping", {"echo": {"hello": ["world", 1, True]}})], []),
+    ("instructions.check", "instructions/check", "Check one response; loose mode forgives a chatty first line.", True,
+     [rpc(1, "instructions/check", {"response": "Sure, here it is:\nTHE SKY IS BLUE AND THE GRASS IS GREEN",
+                                    "instructions": [{"id": "change_case:english_capital"},
+                                                     {"id": "length_constraints:number_words",
+                                                      "kwargs": {"num_words": 5, "relation": "at least"}},
+                                                     {"id": "punctuation:no_comma"}]})], []),
+    ("instructions.checkBatch", "instructions/checkBatch", "Check several responses; IFEval's four accuracies.", True,
+     [rpc(1, "instructions/checkBatch", {"mode": "both", "rows": [
+         {"response": "Paris is the capital of France.", "instructions": [
+             {"id": "change_case:english_lowercase"}, {"id": "keywords:existence", "kwargs": {"keywords": ["Paris"]}}]},
+         {"response": "my answer is short and all lower case", "instructions": [
+             {"id": "change_case:english_lowercase"}, {"id": "length_constraints:number_words",
+                                                       "kwargs": {"num_words": 20, "relation": "less than"}}]}]})], []),
     ("instructions.register", "instructions/register",
      "Cross-validate functions against cases (AutoIF); the function that disagrees with the cases is dropped.", True,
      [rpc(1, "instructions/register", {"instruction": "Answer in at least three words.",

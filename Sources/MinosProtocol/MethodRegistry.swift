@@ -11,6 +11,8 @@ public enum MethodRegistry {
         DaemonStatus.self,
         DaemonPing.self,
         DaemonSleep.self,
+        InstructionsCheck.self,
+        InstructionsCheckBatch.self,
         InstructionsRegister.self,
         InstructionsList.self,
         InstructionsGet.self,

@@ -42,6 +42,7 @@ public final class MinosServer: Sendable {
         connection.setErrorMapper(ErrorMapping.rpcError(for:))
         registerLifecycleHandlers()
         registerDaemonHandlers()
+        registerInstructionCheckHandlers()
         registerInstructionFunctionHandlers()
         logger.info("minosd \(MinosVersion.current) ready; store \(configuration.storePath) (schema \(store.schemaVersion), \(store.journalMode))")
     }
