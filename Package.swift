@@ -5,6 +5,11 @@ import PackageDescription
 
 let swiftSettings: [SwiftSetting] = [
     .swiftLanguageMode(.v6),
+]
+
+// Only the numeric kernels drop bounds and overflow checks in release builds: they are small,
+// tested against scalar references, and hot. Everything that touches input keeps its checks.
+let kernelSettings: [SwiftSetting] = swiftSettings + [
     .unsafeFlags(["-Ounchecked"], .when(configuration: .release)),
 ]
 
@@ -84,7 +89,7 @@ let package = Package(
         .target(
             name: "Kernels",
             dependencies: [],
-            swiftSettings: swiftSettings
+            swiftSettings: kernelSettings
         ),
         .testTarget(
             name: "KernelsTests",
