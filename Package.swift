@@ -133,6 +133,39 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // MARK: Models
+        .target(
+            name: "Models",
+            dependencies: [
+                "GGUF",
+                "Kernels",
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: Engine
+        .target(
+            name: "Engine",
+            dependencies: [
+                "Models",
+                "GGUF",
+                "Kernels",
+                "Tokenizers",
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "EngineTests",
+            dependencies: [
+                "Engine",
+                "Models",
+                "GGUF",
+                "Kernels",
+                "Tokenizers",
+            ],
+            swiftSettings: swiftSettings
+        ),
+
         // MARK: Store
         .target(
             name: "Store",

@@ -1,0 +1,109 @@
+import Glibc
+import Dispatch
+import Synchronization
+
+/// The loaded models and the one memory budget (`--memory-limit`) that covers weights and KV caches.
+public final class Engine: Sendable {
+    /// Bytes the budget allows; nil for no limit.
+    public let memoryLimit: Int?
+    public let pool: WorkerPool
+    private struct State {
+        var models: [String: LoadedModel] = [:]
+        var reserved = 0
+    }
+    private let state = Mutex(State())
+
+    public init(threads: Int, memoryLimit: Int?) {
+        self.pool = WorkerPool(threads: threads)
+        self.memoryLimit = memoryLimit
+    }
+
+    /// Loads a GGUF model under `name` (default: the file's name without extension). The file's size
+    /// is checked against the budget before it is mapped.
+    public func load(path: String, name: String?, contextLength: Int?,
+                     progress: @escaping @Sendable (String, Int) -> Void) async throws(EngineError) -> LoadedModel {
+        let name = name ?? Self.defaultName(path)
+        guard !name.isEmpty else { throw EngineError.invalidInput(field: "name", reason: "must not be empty") }
+        let size = try Self.fileSize(path)
+        try state.withLock { state throws(EngineError) in
+            if state.models[name] != nil { throw EngineError.modelNameTaken(name) }
+            try reserve(size, in: &state)
+        }
+        let pool = pool
+        let result: Result<LoadedModel, EngineError> = await withCheckedContinuation { continuation in
+            DispatchQueue.global().async {
+                do throws(EngineError) {
+                    continuation.resume(returning: .success(try LoadedModel(name: name, path: path, contextLength: contextLength,
+                                                                            pool: pool, progress: progress)))
+                } catch {
+                    continuation.resume(returning: .failure(error))
+                }
+            }
+        }
+        switch result {
+        case .success(let model):
+            let taken = state.withLock { state -> Bool in
+                if state.models[name] != nil { return true }
+                state.models[name] = model
+                return false
+            }
+            if taken {
+                release(size)
+                throw EngineError.modelNameTaken(name)
+            }
+            return model
+        case .failure(let error):
+            release(size)
+            throw error
+        }
+    }
+
+    public func unload(_ name: String) throws(EngineError) {
+        let model = state.withLock { $0.models.removeValue(forKey: name) }
+        guard let model else { throw EngineError.modelNotLoaded(name) }
+        release(model.budgetBytes)
+    }
+
+    public func model(_ name: String) throws(EngineError) -> LoadedModel {
+        guard let model = state.withLock({ $0.models[name] }) else { throw EngineError.modelNotLoaded(name) }
+        return model
+    }
+
+    public var models: [LoadedModel] {
+        state.withLock { Array($0.models.values) }.sorted { $0.name < $1.name }
+    }
+
+    /// Reserves `bytes` (a KV cache, scratch) or throws without reserving anything.
+    public func reserve(_ bytes: Int) throws(EngineError) {
+        try state.withLock { state throws(EngineError) in try reserve(bytes, in: &state) }
+    }
+
+    public func release(_ bytes: Int) {
+        state.withLock { $0.reserved = max(0, $0.reserved - bytes) }
+    }
+
+    public var reservedBytes: Int { state.withLock { $0.reserved } }
+
+    private func reserve(_ bytes: Int, in state: inout State) throws(EngineError) {
+        if let limit = memoryLimit, state.reserved + bytes > limit {
+            throw EngineError.memoryBudget(needed: bytes, available: max(0, limit - state.reserved), limit: limit)
+        }
+        state.reserved += bytes
+    }
+
+    static func defaultName(_ path: String) -> String {
+        let file = path.split(separator: "/").last.map(String.init) ?? path
+        return file.hasSuffix(".gguf") ? String(file.dropLast(5)) : file
+    }
+
+    static func fileSize(_ path: String) throws(EngineError) -> Int {
+        var info = stat()
+        guard stat(path, &info) == 0 else {
+            throw EngineError.invalidModelFile(path: path, reason: String(cString: strerror(errno)))
+        }
+        guard (info.st_mode & S_IFMT) == S_IFREG else {
+            throw EngineError.invalidModelFile(path: path, reason: "not a regular file")
+        }
+        return Int(info.st_size)
+    }
+}

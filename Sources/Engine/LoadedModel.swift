@@ -1,0 +1,122 @@
+import Synchronization
+import Dispatch
+import GGUF
+import Kernels
+import Models
+import Tokenizers
+
+/// A model in memory: its mapped GGUF file, weights, tokenizer and chat template. Immutable after
+/// loading; forward passes for it run one at a time on `queue`.
+public final class LoadedModel: @unchecked Sendable {
+    public let name: String
+    public let path: String
+    public let file: GGUFFile
+    public let transformer: Transformer
+    public let tokenizer: Tokenizer
+    public let chatTemplate: ChatTemplate
+    /// The context length used for this model (at most the trained one).
+    public let contextLength: Int
+    /// Bytes this model holds against the memory budget (mapped weights; caches are counted apart).
+    public let budgetBytes: Int
+    let queue: DispatchQueue
+
+    init(name: String, path: String, contextLength requested: Int?, pool: WorkerPool,
+         progress: (String, Int) -> Void) throws(EngineError) {
+        progress("reading GGUF", 0)
+        let file: GGUFFile
+        do {
+            file = try GGUFFile.open(path: path)
+        } catch {
+            throw EngineError.invalidModelFile(path: path, reason: "\(error)")
+        }
+        progress("checking tensors", 30)
+        let model: TransformerModel
+        do {
+            model = try ArchitectureRegistry.load(file)
+        } catch {
+            switch error {
+            case .unsupportedArchitecture, .unsupportedTensorType:
+                throw EngineError.unsupportedModel(path: path, reason: error.description)
+            default:
+                throw EngineError.invalidModelFile(path: path, reason: error.description)
+            }
+        }
+        progress("building tokenizer", 70)
+        let tokenizer: Tokenizer
+        do {
+            tokenizer = try Tokenizer(Self.tokenizerConfiguration(file))
+        } catch {
+            throw EngineError.unsupportedModel(path: path, reason: "tokenizer: \(error)")
+        }
+        guard tokenizer.vocabularySize == model.configuration.vocabularySize else {
+            throw EngineError.invalidModelFile(path: path, reason: "tokenizer has \(tokenizer.vocabularySize) tokens but the embedding has \(model.configuration.vocabularySize) rows")
+        }
+        let trained = model.configuration.contextLength
+        if let requested, !(1...trained).contains(requested) {
+            throw EngineError.invalidInput(field: "contextLength", reason: "must be between 1 and the model's \(trained)")
+        }
+        self.name = name
+        self.path = path
+        self.file = file
+        self.transformer = Transformer(model: model, pool: pool)
+        self.tokenizer = tokenizer
+        self.chatTemplate = ChatTemplate.recognize(file.string("tokenizer.chat_template"))
+        self.contextLength = requested ?? trained
+        self.budgetBytes = file.fileSize
+        self.queue = DispatchQueue(label: "minos.model.\(name)")
+        progress("ready", 100)
+    }
+
+    public var configuration: ModelConfiguration { transformer.configuration }
+
+    /// Parameters in the weight matrices and vectors.
+    public var parameterCount: Int {
+        file.tensors.reduce(0) { $0 + $1.elementCount }
+    }
+
+    /// How many of the model's mapped pages are in memory now.
+    public var bytesResident: Int { file.residentByteCount }
+
+    static func tokenizerConfiguration(_ file: GGUFFile) -> TokenizerConfiguration {
+        var c = TokenizerConfiguration(model: file.string("tokenizer.ggml.model") ?? "", tokens: file.stringArray("tokenizer.ggml.tokens") ?? [])
+        c.pre = file.string("tokenizer.ggml.pre")
+        c.scores = file.floatArray("tokenizer.ggml.scores")?.map { Float($0) }
+        c.tokenTypes = file.integerArray("tokenizer.ggml.token_type")?.map { Int32(truncatingIfNeeded: $0) }
+        c.merges = file.stringArray("tokenizer.ggml.merges")
+        c.bosID = file.integer("tokenizer.ggml.bos_token_id").map { Int32(truncatingIfNeeded: $0) }
+        c.eosID = file.integer("tokenizer.ggml.eos_token_id").map { Int32(truncatingIfNeeded: $0) }
+        c.unknownID = file.integer("tokenizer.ggml.unknown_token_id").map { Int32(truncatingIfNeeded: $0) }
+        c.paddingID = file.integer("tokenizer.ggml.padding_token_id").map { Int32(truncatingIfNeeded: $0) }
+        if let addBOS = file.bool("tokenizer.ggml.add_bos_token") { c.addBOS = addBOS }
+        if let addEOS = file.bool("tokenizer.ggml.add_eos_token") { c.addEOS = addEOS }
+        if let prefix = file.bool("tokenizer.ggml.add_space_prefix") { c.addSpacePrefix = prefix }
+        return c
+    }
+
+    /// Runs `work` on this model's compute queue and awaits it, cancelling through `flag`.
+    func compute<T: Sendable>(_ work: @escaping @Sendable (CancellationFlag) throws(EngineError) -> T) async throws(EngineError) -> T {
+        let flag = CancellationFlag()
+        let result: Result<T, EngineError> = await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                queue.async {
+                    do throws(EngineError) {
+                        continuation.resume(returning: .success(try work(flag)))
+                    } catch {
+                        continuation.resume(returning: .failure(error))
+                    }
+                }
+            }
+        } onCancel: {
+            flag.set()
+        }
+        return try result.get()
+    }
+}
+
+/// Set from a task's cancellation handler, polled between prefill chunks and tokens.
+public final class CancellationFlag: Sendable {
+    private let flag = Synchronization.Atomic<Bool>(false)
+    public init() {}
+    public func set() { flag.store(true, ordering: .relaxed) }
+    public var isSet: Bool { flag.load(ordering: .relaxed) }
+}

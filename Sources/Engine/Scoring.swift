@@ -1,0 +1,67 @@
+import Foundation
+import Tokenizers
+
+/// Log-probabilities of a continuation given a prompt.
+public struct ScoreResult: Sendable {
+    public struct Alternative: Sendable {
+        public var token: Int32
+        public var logprob: Double
+    }
+    public struct Token: Sendable {
+        public var token: Int32
+        public var logprob: Double
+        /// The most likely tokens at this position, best first (empty unless asked for).
+        public var top: [Alternative]
+    }
+    public var promptTokens: Int
+    public var tokens: [Token]
+    public var totalLogprob: Double { tokens.reduce(0) { $0 + $1.logprob } }
+}
+
+extension LoadedModel {
+    /// Scores `continuation` after `prompt` in one forward pass over both: the log-probability of
+    /// each continuation token given everything before it, and optionally the top-k alternatives.
+    public func score(prompt: [Int32], continuation: [Int32], topK: Int) async throws(EngineError) -> ScoreResult {
+        guard !prompt.isEmpty else { throw EngineError.invalidInput(field: "prompt", reason: "is empty after tokenization (nothing to condition on)") }
+        guard !continuation.isEmpty else { throw EngineError.invalidInput(field: "continuation", reason: "is empty after tokenization") }
+        let total = prompt.count + continuation.count
+        guard total <= contextLength else { throw EngineError.contextOverflow(needed: total, limit: contextLength) }
+        return try await compute { cancelled throws(EngineError) in
+            let sequence = prompt + continuation
+            let cache = self.transformer.makeCache(capacity: total)
+            let vocabulary = self.configuration.vocabularySize
+            var scored: [ScoreResult.Token] = []
+            var offset = 0
+            while offset < total - 1 {
+                if cancelled.isSet { throw EngineError.cancelled }
+                let end = min(offset + self.transformer.maxBatch, total)
+                let chunk = Array(sequence[offset..<end])
+                // Logits only when some row of this chunk predicts a continuation token.
+                let needsLogits = end - 1 >= prompt.count - 1
+                let logits = self.transformer.forward(chunk, cache: cache, logits: needsLogits ? .all : .none)
+                if needsLogits {
+                    for row in 0..<chunk.count {
+                        let position = offset + row          // logits here predict sequence[position + 1]
+                        guard position >= prompt.count - 1, position + 1 < total else { continue }
+                        let rowLogits = logits[(row * vocabulary)..<((row + 1) * vocabulary)]
+                        scored.append(Self.scoreToken(sequence[position + 1], Array(rowLogits), topK: topK))
+                    }
+                }
+                offset = end
+            }
+            return ScoreResult(promptTokens: prompt.count, tokens: scored)
+        }
+    }
+
+    static func scoreToken(_ token: Int32, _ logits: [Float], topK: Int) -> ScoreResult.Token {
+        let maximum = logits.max() ?? 0
+        var sum = 0.0
+        for l in logits { sum += exp(Double(l - maximum)) }
+        let logNormalizer = Double(maximum) + log(sum)
+        let top = topK > 0
+            ? Sampler.topK(logits.indices.map { (Int32($0), logits[$0]) }, min(topK, logits.count))
+                .map { ScoreResult.Alternative(token: $0.0, logprob: Double($0.1) - logNormalizer) }
+            : []
+        return ScoreResult.Token(token: token, logprob: Double(logits[Int(token)]) - logNormalizer, top: top)
+    }
+}

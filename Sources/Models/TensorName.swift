@@ -1,0 +1,28 @@
+/// GGML's standard tensor names in GGUF files (llama.cpp's `llama-arch.cpp` table).
+public enum TensorName {
+    public static let tokenEmbedding = "token_embd.weight"
+    public static let outputNorm = "output_norm.weight"
+    public static let output = "output.weight"
+    public static let ropeFrequencies = "rope_freqs.weight"
+
+    /// Names of block `index`'s tensors.
+    public struct Block {
+        let prefix: String
+        public init(_ index: Int) { prefix = "blk.\(index)." }
+
+        public var attentionNorm: String { prefix + "attn_norm.weight" }
+        public var query: String { prefix + "attn_q.weight" }
+        public var key: String { prefix + "attn_k.weight" }
+        public var value: String { prefix + "attn_v.weight" }
+        public var output: String { prefix + "attn_output.weight" }
+        public var queryBias: String { prefix + "attn_q.bias" }
+        public var keyBias: String { prefix + "attn_k.bias" }
+        public var valueBias: String { prefix + "attn_v.bias" }
+        public var queryNorm: String { prefix + "attn_q_norm.weight" }
+        public var keyNorm: String { prefix + "attn_k_norm.weight" }
+        public var feedForwardNorm: String { prefix + "ffn_norm.weight" }
+        public var gate: String { prefix + "ffn_gate.weight" }
+        public var up: String { prefix + "ffn_up.weight" }
+        public var down: String { prefix + "ffn_down.weight" }
+    }
+}

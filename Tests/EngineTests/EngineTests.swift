@@ -1,0 +1,95 @@
+import Engine
+import Foundation
+import GGUF
+import Kernels
+import Models
+import Testing
+import Tokenizers
+
+/// Writes a synthetic model to a temporary file and opens it.
+func syntheticFile(_ configure: (inout SyntheticModel) -> Void = { _ in }) throws -> (GGUFFile, String) {
+    var model = SyntheticModel()
+    configure(&model)
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("minos-\(UUID().uuidString).gguf").path
+    try model.build().write(to: path)
+    return (try GGUFFile.open(path: path), path)
+}
+
+let architectures = ["llama", "qwen2", "qwen3"]
+let encodings: [GGMLType] = [.f32, .f16, .q8_0, .q4_0, .q4_K, .q6_K]
+
+@Suite("Forward pass")
+struct ForwardTests {
+    static let pool = WorkerPool(threads: 2)
+
+    @Test("logits match the scalar reference forward", arguments: architectures, encodings)
+    func matchesReference(architecture: String, type: GGMLType) throws {
+        let (file, _) = try syntheticFile {
+            $0.architecture = architecture
+            $0.matrixType = type
+            $0.tiedEmbeddings = architecture == "qwen2"
+            if type.blockSize == 256 {   // K-quant rows are whole 256-element blocks
+                $0.embeddingLength = 256
+                $0.feedForwardLength = 256
+            }
+        }
+        let transformer = Transformer(model: try ArchitectureRegistry.load(file), pool: Self.pool)
+        let tokens: [Int32] = [5, 77, 300, 12, 45, 200, 9, 101]
+        let cache = transformer.makeCache(capacity: 16)
+        let engine = transformer.forward(tokens, cache: cache, logits: .all)
+        let reference = try ReferenceForward(file: file).logits(tokens)
+        let vocabulary = transformer.configuration.vocabularySize
+        for t in tokens.indices {
+            let error = relativeError(Array(engine[(t * vocabulary)..<((t + 1) * vocabulary)]), reference[t])
+            #expect(error < 1e-3, "\(architecture)/\(type) position \(t): relative error \(error)")
+        }
+    }
+
+    @Test("decoding one token at a time equals a full recompute", arguments: architectures)
+    func incrementalEqualsFull(architecture: String) throws {
+        let (file, _) = try syntheticFile { $0.architecture = architecture; $0.matrixType = .q8_0 }
+        let transformer = Transformer(model: try ArchitectureRegistry.load(file), pool: Self.pool)
+        let tokens: [Int32] = [3, 14, 15, 92, 65, 35, 89, 79, 32, 38]
+        let full = transformer.forward(tokens, cache: transformer.makeCache(capacity: 16), logits: .all)
+        let vocabulary = transformer.configuration.vocabularySize
+        let cache = transformer.makeCache(capacity: 16)
+        _ = transformer.forward(Array(tokens.prefix(4)), cache: cache, logits: .none)
+        for t in 4..<tokens.count {
+            let step = transformer.forward([tokens[t]], cache: cache, logits: .last)
+            let error = relativeError(step, Array(full[(t * vocabulary)..<((t + 1) * vocabulary)]))
+            #expect(error < 1e-4, "position \(t): relative error \(error)")
+        }
+        #expect(cache.count == tokens.count)
+        #expect(cache.nextPosition == Int32(tokens.count))
+    }
+
+    @Test("prefill in small chunks equals one batch")
+    func chunkedPrefill() throws {
+        let (file, _) = try syntheticFile { $0.architecture = "qwen3" }
+        let model = try ArchitectureRegistry.load(file)
+        let big = Transformer(model: model, pool: Self.pool, maxBatch: 64)
+        let small = Transformer(model: model, pool: Self.pool, maxBatch: 3)
+        let tokens: [Int32] = (0..<11).map { Int32($0 * 31 % 380) }
+        let reference = big.forward(tokens, cache: big.makeCache(capacity: 16), logits: .last)
+        let cache = small.makeCache(capacity: 16)
+        var logits: [Float] = []
+        for start in stride(from: 0, to: tokens.count, by: 3) {
+            logits = small.forward(Array(tokens[start..<min(start + 3, tokens.count)]), cache: cache, logits: .last)
+        }
+        #expect(relativeError(logits, reference) < 1e-4)
+    }
+
+    @Test("attention follows stored positions, not cache order: dropped entries leave the rest intact")
+    func positionsPerEntry() throws {
+        let (file, _) = try syntheticFile()
+        let transformer = Transformer(model: try ArchitectureRegistry.load(file), pool: Self.pool)
+        let cache = transformer.makeCache(capacity: 16)
+        _ = transformer.forward([1, 2, 3, 4], cache: cache, logits: .none)
+        cache.truncate(to: 2)
+        // Continuing at position 2 after dropping entries 2 and 3 equals never having seen them.
+        let resumed = transformer.forward([30, 31], cache: cache, logits: .all)
+        let fresh = transformer.forward([1, 2, 30, 31], cache: transformer.makeCache(capacity: 16), logits: .all)
+        let vocabulary = transformer.configuration.vocabularySize
+        #expect(relativeError(resumed, Array(fresh[(2 * vocabulary)...])) < 1e-4)
+    }
+}
