@@ -205,6 +205,7 @@ let package = Package(
         .target(
             name: "Server",
             dependencies: [
+                "Engine",
                 "JSON",
                 "JSONRPC",
                 "MinosProtocol",
@@ -222,6 +223,9 @@ let package = Package(
                 "JSONRPC",
                 "MinosProtocol",
                 "Store",
+                "Models",
+                "GGUF",
+                "Kernels",
                 "minosd",
             ],
             swiftSettings: swiftSettings
@@ -245,6 +249,9 @@ let package = Package(
             dependencies: [
                 "JSON",
                 "JSONRPC",
+                "Models",
+                "GGUF",
+                "Kernels",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings

@@ -13,6 +13,10 @@ import subprocess
 import sys
 
 MINOSD = os.environ.get("MINOSD", ".build/debug/minosd")
+BENCH = os.environ.get("MINOS_BENCH", os.path.join(os.path.dirname(MINOSD), "minos-bench"))
+# The examples that need a model load this synthetic one; the replay test writes the same file.
+MODEL = {"path": "/tmp/minos-examples/tiny-qwen2-q8_0.gguf", "architecture": "qwen2", "type": "q8_0", "seed": 1}
+LOAD = None  # set below, once rpc() exists
 OUT = os.path.join(os.path.dirname(__file__), "..", "protocol", "examples")
 
 
@@ -35,6 +39,8 @@ class NoWait:
     def __init__(self, msg):
         self.msg = msg
 
+
+LOAD = {"jsonrpc": "2.0", "id": 1, "method": "model/load", "params": {"path": MODEL["path"], "name": "tiny"}}
 
 HANDSHAKE = [rpc(0, "initialize", {"clientInfo": {"name": "examples"}}), note("initialized")]
 
@@ -104,6 +110,26 @@ EXAMPLES = [
     ("instructions.filter", "instructions/filter", "Rejection sampling with DPO pairs.", True,
      [rpc(1, "instructions/filter", {"functions": [AT_LEAST_3, UPPER], "pairs": True,
                                      "responses": ["YES IT IS", "no", "yes it is"]})], []),
+    ("model.load", "model/load", "Load a GGUF model (here a synthetic one: minos-bench make-model).", True,
+     [rpc(1, "model/load", {"path": MODEL["path"], "name": "tiny"})], ["result.bytesResident"]),
+    ("model.list", "model/list", "Loaded models and the memory budget.", True,
+     [LOAD, rpc(2, "model/list")], ["result.bytesResident", "result.models[0].bytesResident"]),
+    ("model.unload", "model/unload", "Unload a model; its memory returns to the budget.", True,
+     [LOAD, rpc(2, "model/unload", {"name": "tiny"}), rpc(3, "model/list")], ["result.bytesResident"]),
+    ("text.tokenize", "text/tokenize", "Token ids (and pieces) of a text.", True,
+     [LOAD, rpc(2, "text/tokenize", {"model": "tiny", "text": "the quick brown fox", "pieces": True})],
+     ["result.bytesResident"]),
+    ("text.detokenize", "text/detokenize", "Text of token ids.", True,
+     [LOAD, rpc(2, "text/detokenize", {"model": "tiny", "tokens": [315, 101, 279, 117, 105, 99, 107]})],
+     ["result.bytesResident"]),
+    ("text.generate", "text/generate", "Greedy generation streamed as partial results.", True,
+     [LOAD, rpc(2, "text/generate", {"model": "tiny", "prompt": "the quick brown fox", "maxTokens": 4,
+                                     "temperature": 0, "partialResultToken": "gen-1"})],
+     ["result.bytesResident", "result.timings.prefillSeconds", "result.timings.decodeSeconds",
+      "result.timings.prefillTokensPerSecond", "result.timings.decodeTokensPerSecond"]),
+    ("text.score", "text/score", "Log-probabilities of a continuation, with the top 2 alternatives.", True,
+     [LOAD, rpc(2, "text/score", {"model": "tiny", "prompt": "the quick", "continuation": " brown fox", "topK": 2})],
+     ["result.bytesResident"]),
     ("daemon.sleep", "daemon/sleep", "Sleep with work-done progress (begin, reports, end, then the reply).", True,
      [rpc(1, "daemon/sleep", {"milliseconds": 20, "steps": 2, "workDoneToken": "sleep-1"})], []),
 ]
@@ -155,12 +181,17 @@ def converse(sent, skip_id=None):
 
 def main():
     os.makedirs(OUT, exist_ok=True)
+    os.makedirs(os.path.dirname(MODEL["path"]), exist_ok=True)
+    subprocess.run([BENCH, "make-model", "--architecture", MODEL["architecture"], "--type", MODEL["type"],
+                    "--seed", str(MODEL["seed"]), "--output", MODEL["path"]], check=True, capture_output=True)
     for name, method, description, handshake, messages, volatile in EXAMPLES:
         exchange, code = converse((HANDSHAKE if handshake else []) + messages, skip_id=0 if handshake else None)
         if handshake:
             exchange = [step for step in exchange if step.get("send", {}).get("method") != "initialized"]
         example = {"method": method, "description": description, "handshake": handshake,
                    "exchange": exchange, "volatile": volatile}
+        if LOAD in messages or method == "model/load":
+            example["model"] = MODEL
         if method == "exit":
             example["exitCode"] = code
         if method == "rpc.discover":

@@ -24,6 +24,10 @@ public struct SyntheticModel: Sendable {
 
     public init() {}
 
+    /// A ChatML template (as Qwen stores it), recognized by the engine as `chatml`.
+    public static let chatMLTemplate =
+        "{% for message in messages %}<|im_start|>{{ message.role }}\n{{ message.content }}<|im_end|>\n{% endfor %}"
+
     /// The special tokens every synthetic vocabulary ends with.
     public static let specialTokens = ["<|endoftext|>", "<|im_start|>", "<|im_end|>"]
 

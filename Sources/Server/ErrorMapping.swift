@@ -1,3 +1,4 @@
+import Engine
 import Features
 import JSON
 import JSONRPC
@@ -14,12 +15,30 @@ enum ErrorMapping {
             return .cancelled()
         case let error as JSONError:
             return RPCError(params: error)
+        case let error as EngineError:
+            return rpcError(for: error)
         case let error as SandboxError:
             return RPCError(.sandboxFailure, "sandbox: \(error)")
         case let error as StoreError:
             return RPCError(.storeError, "store error: \(error)", data: ["sqliteCode": .int(Int64(error.code))])
         default:
             return RPCError(.internalError, "internal error: \(error)")
+        }
+    }
+
+    static func rpcError(for error: EngineError) -> RPCError {
+        switch error {
+        case .invalidModelFile: return RPCError(.invalidModelFile, error.description)
+        case .unsupportedModel: return RPCError(.unsupportedModel, error.description)
+        case .modelNotLoaded: return RPCError(.modelNotLoaded, error.description, data: ["path": "params.model"])
+        case .modelNameTaken: return .invalidParams(error.description, path: "params.name")
+        case .memoryBudget(let needed, let available, let limit):
+            return RPCError(.memoryBudgetExceeded, error.description,
+                            data: ["needed": .int(Int64(needed)), "available": .int(Int64(available)), "limit": .int(Int64(limit))])
+        case .contextOverflow(let needed, let limit):
+            return RPCError(.contextOverflow, error.description, data: ["tokens": .int(Int64(needed)), "contextLength": .int(Int64(limit))])
+        case .invalidInput(let field, _): return .invalidParams(error.description, path: "params.\(field)")
+        case .cancelled: return .cancelled()
         }
     }
 }

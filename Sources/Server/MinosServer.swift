@@ -1,3 +1,4 @@
+import Engine
 import Features
 import Glibc
 import JSON
@@ -14,6 +15,7 @@ public final class MinosServer: Sendable {
     let connection: Connection
     let store: Store
     let sandbox: SandboxPool
+    let engine: Engine
     let lifecycle: Lifecycle
     let logger: Logger
     let startedAt = ProcessStats.monotonicSeconds()
@@ -28,6 +30,7 @@ public final class MinosServer: Sendable {
         self.lifecycle = Lifecycle(noHandshake: configuration.noHandshake)
         self.store = try Store(path: configuration.storePath, createDirectory: configuration.createStoreDirectory)
         self.sandbox = SandboxPool(configuration: configuration.sandbox)
+        self.engine = Engine(threads: configuration.threads, memoryLimit: configuration.memoryLimit)
         self.connection = Connection(
             input: input, output: output,
             configuration: .init(maxMessageBytes: configuration.maxMessageBytes), logger: logger)
@@ -44,6 +47,8 @@ public final class MinosServer: Sendable {
         registerDaemonHandlers()
         registerInstructionCheckHandlers()
         registerInstructionFunctionHandlers()
+        registerModelHandlers()
+        registerTextHandlers()
         logger.info("minosd \(MinosVersion.current) ready; store \(configuration.storePath) (schema \(store.schemaVersion), \(store.journalMode))")
     }
 

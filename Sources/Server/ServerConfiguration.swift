@@ -12,14 +12,20 @@ public struct ServerConfiguration: Sendable {
     public var maxMessageBytes: Int
     /// How untrusted verification functions run.
     public var sandbox: SandboxConfiguration
+    /// Threads for matrix work (the worker pool).
+    public var threads: Int
+    /// Bytes that weights, KV caches and scratch may take together; nil for no limit.
+    public var memoryLimit: Int?
 
     public init(storePath: String, createStoreDirectory: Bool = false, noHandshake: Bool = false, maxMessageBytes: Int = 64 << 20,
-                sandbox: SandboxConfiguration = .init()) {
+                sandbox: SandboxConfiguration = .init(), threads: Int = 2, memoryLimit: Int? = nil) {
         self.storePath = storePath
         self.createStoreDirectory = createStoreDirectory
         self.noHandshake = noHandshake
         self.maxMessageBytes = maxMessageBytes
         self.sandbox = sandbox
+        self.threads = threads
+        self.memoryLimit = memoryLimit
     }
 }
 

@@ -5,5 +5,5 @@ struct MinosBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "minos-bench",
         abstract: "Measures Minos: figures a person can compare (requests/s, latency percentiles).",
-        subcommands: [RPCBenchmark.self, InstructionsBenchmark.self])
+        subcommands: [RPCBenchmark.self, InstructionsBenchmark.self, MakeModel.self])
 }

@@ -45,6 +45,14 @@ struct Minosd: ParsableCommand {
     @Option(help: "Address-space limit per sandbox worker, in MiB.")
     var sandboxMemoryMb: Int = 512
 
+    @Option(help: "Threads for matrix work (default: the number of CPU cores).")
+    var threads: Int?
+
+    @Option(help: ArgumentHelp(
+        "Memory for weights, KV caches and scratch together, e.g. 8G, 512M or bytes (default: no limit).",
+        discussion: "A model load or generation that would exceed it is refused before anything is allocated."))
+    var memoryLimit: String?
+
     @Flag(help: "Print the OpenRPC document (protocol/minos.openrpc.json) and exit.")
     var printOpenrpc = false
 
@@ -63,6 +71,12 @@ struct Minosd: ParsableCommand {
         }
         guard sandboxMemoryMb >= 64 else {
             throw ValidationError("--sandbox-memory-mb must be at least 64")
+        }
+        if let threads, !(1...256).contains(threads) {
+            throw ValidationError("--threads must be between 1 and 256")
+        }
+        if let memoryLimit, Self.parseSize(memoryLimit) == nil {
+            throw ValidationError("--memory-limit '\(memoryLimit)' is not a size such as 8G, 512M, 1.5GiB or a number of bytes")
         }
     }
 
@@ -95,7 +109,9 @@ struct Minosd: ParsableCommand {
                     sandbox: SandboxConfiguration(
                         pythonPath: python, workers: sandboxWorkers,
                         callTimeout: .milliseconds(Int64(sandboxTimeout * 1000)),
-                        memoryBytes: sandboxMemoryMb << 20)),
+                        memoryBytes: sandboxMemoryMb << 20),
+                    threads: threads ?? max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))),
+                    memoryLimit: memoryLimit.flatMap(Self.parseSize)),
                 input: STDIN_FILENO, output: protocolOut, logger: logger)
         } catch {
             logger.critical("cannot start: \(error)")
@@ -109,5 +125,19 @@ struct Minosd: ParsableCommand {
 
         let code = server.run()
         throw ExitCode(code)
+    }
+
+    /// Bytes from "8G", "512M", "1.5GiB", "64k" or a plain number (binary units).
+    static func parseSize(_ text: String) -> Int? {
+        let lower = String(text.lowercased().filter { $0 != " " })
+        let (g, m, k) = (Double(1 << 30), Double(1 << 20), Double(1 << 10))
+        let units: [(String, Double)] = [("gib", g), ("mib", m), ("kib", k), ("gb", g), ("mb", m), ("kb", k),
+                                         ("g", g), ("m", m), ("k", k), ("b", 1)]
+        for (suffix, scale) in units where lower.hasSuffix(suffix) {
+            guard let value = Double(lower.dropLast(suffix.count)), value > 0 else { return nil }
+            return Int(value * scale)
+        }
+        guard let value = Int(lower), value > 0 else { return nil }
+        return value
     }
 }

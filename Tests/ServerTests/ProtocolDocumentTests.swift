@@ -1,7 +1,9 @@
 import Foundation
 import JSON
 import JSONRPC
+import Kernels
 import MinosProtocol
+import Models
 import TestSupport
 import Testing
 
@@ -59,6 +61,7 @@ struct ProtocolDocumentTests {
     func example(file: String) throws {
         let example = try JSONValue.parse(Array(try Data(contentsOf: Self.protocolDirectory.appendingPathComponent("examples/\(file)"))))
         let volatile = Set(example["volatile"]?.arrayValue?.compactMap(\.stringValue) ?? [])
+        if let model = example["model"] { try Self.writeModel(model) }
         let d = try DaemonProcess()
         if example["handshake"] != false { try d.initialize() }
         for step in example["exchange"]?.arrayValue ?? [] {
@@ -73,6 +76,22 @@ struct ProtocolDocumentTests {
         if let code = example["exitCode"]?.intValue {
             #expect(Int64(try d.waitForExit()) == code)
         }
+    }
+
+    /// Writes the synthetic model an example loads, as `minos-bench make-model` does.
+    static func writeModel(_ spec: JSONValue) throws {
+        guard let path = spec["path"]?.stringValue, let architecture = spec["architecture"]?.stringValue,
+              let typeName = spec["type"]?.stringValue, let seed = spec["seed"]?.intValue,
+              let type = GGMLType.allCases.first(where: { $0.description == typeName }) else {
+            throw DaemonProcess.Failure.timedOut("a valid model spec in the example")
+        }
+        var model = SyntheticModel()
+        model.architecture = architecture
+        model.matrixType = type
+        model.seed = UInt64(seed)
+        model.chatTemplate = SyntheticModel.chatMLTemplate
+        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try model.build().write(to: path)
     }
 
     /// Where two messages differ; values at volatile paths need only share a JSON type.

@@ -18,7 +18,9 @@ extension MinosServer {
                 requests: .init(served: stats.served, failed: stats.failed,
                                 cancelled: stats.cancelled, inFlight: stats.inFlight),
                 openSessions: 0,
-                models: [],
+                models: engine.models.map {
+                    .init(name: $0.name, architecture: $0.configuration.architecture, bytesResident: $0.bytesResident)
+                },
                 store: .init(path: store.path, schemaVersion: store.schemaVersion, journalMode: store.journalMode))
         }
 

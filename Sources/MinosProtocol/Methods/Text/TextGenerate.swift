@@ -1,0 +1,96 @@
+import JSON
+import JSONRPC
+
+/// `text/generate`: generates a continuation of `prompt` (raw text, no template) or of `messages`
+/// (rendered with the model's chat template). With `partialResultToken`, text streams as
+/// `$/progress {token, value: {text}}` notifications as it is produced; cancellation is honoured
+/// between prefill chunks and between tokens. Errors: -33000 (model not loaded), -33002 (prompt
+/// longer than the context), -32602 (bad sampling values, naming the field).
+public enum TextGenerate: RPCMethod, DocumentedMethod {
+    public static let name = "text/generate"
+    public static let summary = "Generates text from a prompt or chat messages, streaming tokens as partial results."
+
+    public struct Params: Codable, Sendable {
+        public struct Message: Codable, Sendable {
+            public var role: String
+            public var content: String
+        }
+        public var model: String
+        public var prompt: String?
+        public var messages: [Message]?
+        public var maxTokens: Int?
+        public var temperature: Double?
+        public var topK: Int?
+        public var topP: Double?
+        public var minP: Double?
+        public var repetitionPenalty: Double?
+        public var frequencyPenalty: Double?
+        public var presencePenalty: Double?
+        public var penaltyWindow: Int?
+        public var seed: UInt64?
+        public var stop: [String]?
+        public var stopTokens: [Int32]?
+        public var ignoreEOS: Bool?
+    }
+
+    public struct Result: Codable, Sendable {
+        public struct Timings: Codable, Sendable {
+            public var prefillSeconds: Double
+            public var decodeSeconds: Double
+            public var prefillTokensPerSecond: Double
+            public var decodeTokensPerSecond: Double
+            public init(prefillSeconds: Double, decodeSeconds: Double, prefillTokensPerSecond: Double, decodeTokensPerSecond: Double) {
+                self.prefillSeconds = prefillSeconds
+                self.decodeSeconds = decodeSeconds
+                self.prefillTokensPerSecond = prefillTokensPerSecond
+                self.decodeTokensPerSecond = decodeTokensPerSecond
+            }
+        }
+        public var text: String
+        public var tokens: [Int32]
+        public var tokenCount: Int
+        public var promptTokens: Int
+        /// "stop" (a stop string), "endOfSequence" (EOS or a stop token), "length" (maxTokens), "context" (context full).
+        public var stopReason: String
+        public var timings: Timings
+        public init(text: String, tokens: [Int32], tokenCount: Int, promptTokens: Int, stopReason: String, timings: Timings) {
+            self.text = text
+            self.tokens = tokens
+            self.tokenCount = tokenCount
+            self.promptTokens = promptTokens
+            self.stopReason = stopReason
+            self.timings = timings
+        }
+    }
+
+    public static let params = [
+        ModelWire.model,
+        ParamDoc("prompt", "Raw prompt text (no chat template).", Schema.string),
+        ParamDoc("messages", "Chat messages {role, content}, rendered with the model's template.",
+                 Schema.array(Schema.object(["role": Schema.string, "content": Schema.string], required: ["role", "content"]))),
+        ParamDoc("maxTokens", "Most tokens to generate (default 256).", Schema.integer(minimum: 0)),
+        ParamDoc("temperature", "0 is greedy (default 0.8).", ["type": "number", "minimum": 0]),
+        ParamDoc("topK", "Keep the k most likely tokens (default 40; 0: all).", Schema.integer(minimum: 0)),
+        ParamDoc("topP", "Nucleus sampling threshold (default 0.95).", ["type": "number", "exclusiveMinimum": 0, "maximum": 1]),
+        ParamDoc("minP", "Drop tokens below minP × the best token's probability (default 0.05).", ["type": "number", "minimum": 0, "maximum": 1]),
+        ParamDoc("repetitionPenalty", "Penalize tokens seen in the last penaltyWindow tokens (default 1: off).", Schema.number),
+        ParamDoc("frequencyPenalty", "Subtract this per occurrence (default 0).", Schema.number),
+        ParamDoc("presencePenalty", "Subtract this once if present (default 0).", Schema.number),
+        ParamDoc("penaltyWindow", "Tokens the penalties look back (default 64; -1: all).", Schema.integer(minimum: -1)),
+        ParamDoc("seed", "Random seed: same seed, same text.", Schema.integer(minimum: 0)),
+        ParamDoc("stop", "Stop strings; the text is cut before the first one.", Schema.array(Schema.string)),
+        ParamDoc("stopTokens", "Token ids that end generation (EOS always does, unless ignoreEOS).", Schema.array(Schema.integer)),
+        ParamDoc("ignoreEOS", "Keep going past the end-of-sequence token.", Schema.boolean),
+        ParamDoc("partialResultToken", "Stream text as $/progress {token, value: {text}} notifications.",
+                 Schema.oneOf(["type": "string"], ["type": "integer"])),
+        Schema.workDoneToken,
+    ]
+    public static let resultSchema: JSONValue? = Schema.object([
+        "text": Schema.string, "tokens": Schema.array(Schema.integer), "tokenCount": Schema.integer,
+        "promptTokens": Schema.integer, "stopReason": Schema.enumeration(["stop", "endOfSequence", "length", "context"]),
+        "timings": Schema.object(["prefillSeconds": Schema.number, "decodeSeconds": Schema.number,
+                                  "prefillTokensPerSecond": Schema.number, "decodeTokensPerSecond": Schema.number],
+                                 required: ["prefillSeconds", "decodeSeconds", "prefillTokensPerSecond", "decodeTokensPerSecond"]),
+    ], required: ["text", "tokens", "tokenCount", "promptTokens", "stopReason", "timings"])
+    public static let errors: [ErrorCode] = [.modelNotLoaded, .contextOverflow, .memoryBudgetExceeded]
+}

@@ -1,0 +1,68 @@
+import JSON
+import JSONRPC
+
+/// `text/score`: the log-probability of every token of `continuation` given `prompt` and the
+/// continuation's earlier tokens, from one forward pass over both — the scoring primitive
+/// verifiers need. `topK` adds the k most likely alternatives at each position. The prompt is
+/// tokenized with BOS as the model adds it; the continuation without. Errors: -33000, -33002.
+public enum TextScore: RPCMethod, DocumentedMethod {
+    public static let name = "text/score"
+    public static let summary = "Log-probabilities of each continuation token given the prompt, with optional top-k alternatives."
+
+    public struct Params: Codable, Sendable {
+        public var model: String
+        public var prompt: String
+        public var continuation: String
+        public var topK: Int?
+        public var parseSpecial: Bool?
+    }
+
+    public struct Result: Codable, Sendable {
+        public struct Alternative: Codable, Sendable {
+            public var token: Int32
+            public var text: String
+            public var logprob: Double
+            public init(token: Int32, text: String, logprob: Double) {
+                self.token = token
+                self.text = text
+                self.logprob = logprob
+            }
+        }
+        public struct Token: Codable, Sendable {
+            public var token: Int32
+            public var text: String
+            public var logprob: Double
+            public var top: [Alternative]?
+            public init(token: Int32, text: String, logprob: Double, top: [Alternative]?) {
+                self.token = token
+                self.text = text
+                self.logprob = logprob
+                self.top = top
+            }
+        }
+        public var tokens: [Token]
+        public var totalLogprob: Double
+        public var promptTokens: Int
+        public init(tokens: [Token], totalLogprob: Double, promptTokens: Int) {
+            self.tokens = tokens
+            self.totalLogprob = totalLogprob
+            self.promptTokens = promptTokens
+        }
+    }
+
+    static let alternative = Schema.object(["token": Schema.integer, "text": Schema.string, "logprob": Schema.number],
+                                           required: ["token", "text", "logprob"])
+    public static let params = [
+        ModelWire.model,
+        ParamDoc("prompt", "The conditioning text.", Schema.string, required: true),
+        ParamDoc("continuation", "The text to score.", Schema.string, required: true),
+        ParamDoc("topK", "Also return the k most likely tokens at each position (default 0, at most 100).", Schema.integer(minimum: 0, maximum: 100)),
+        ParamDoc("parseSpecial", "Recognize special-token texts in both (default false).", Schema.boolean),
+    ]
+    public static let resultSchema: JSONValue? = Schema.object([
+        "tokens": Schema.array(Schema.object(["token": Schema.integer, "text": Schema.string, "logprob": Schema.number,
+                                              "top": Schema.array(alternative)], required: ["token", "text", "logprob"])),
+        "totalLogprob": Schema.number, "promptTokens": Schema.integer,
+    ], required: ["tokens", "totalLogprob", "promptTokens"])
+    public static let errors: [ErrorCode] = [.modelNotLoaded, .contextOverflow]
+}

@@ -1,0 +1,95 @@
+import Engine
+import JSON
+import JSONRPC
+import MinosProtocol
+
+/// `text/generate` and `text/score`.
+extension MinosServer {
+    func registerTextHandlers() {
+        connection.register(TextGenerate.self) { [self] params, context in
+            let model = try engine.model(params.model)
+            let request = try Self.generationRequest(params, model: model)
+            let cacheBytes = model.transformer.cacheBytes(capacity: min(model.contextLength, request.prompt.count + request.maxTokens))
+            try engine.reserve(cacheBytes)
+            defer { engine.release(cacheBytes) }
+            context.beginProgress(title: "Generating with \(model.name)", percentage: 0)
+            defer { context.endProgress() }
+            let result = try await model.generate(request) { text in
+                context.sendPartialResult(["text": .string(text)])
+            }
+            let timings = TextGenerate.Result.Timings(
+                prefillSeconds: result.prefillSeconds, decodeSeconds: result.decodeSeconds,
+                prefillTokensPerSecond: Self.rate(result.promptTokens, result.prefillSeconds),
+                decodeTokensPerSecond: Self.rate(result.tokens.count, result.decodeSeconds))
+            return TextGenerate.Result(text: result.text, tokens: result.tokens, tokenCount: result.tokens.count,
+                                       promptTokens: result.promptTokens, stopReason: result.stopReason.rawValue, timings: timings)
+        }
+
+        connection.register(TextScore.self) { [self] params, _ in
+            let model = try engine.model(params.model)
+            let topK = params.topK ?? 0
+            guard (0...100).contains(topK) else {
+                throw RPCError.invalidParams("topK must be between 0 and 100", path: "params.topK")
+            }
+            let special = params.parseSpecial ?? false
+            let prompt = model.tokenizer.encode(params.prompt, addSpecial: true, parseSpecial: special)
+            let continuation = model.tokenizer.encode(params.continuation, addSpecial: false, parseSpecial: special)
+            let cacheBytes = model.transformer.cacheBytes(capacity: prompt.count + continuation.count)
+            try engine.reserve(cacheBytes)
+            defer { engine.release(cacheBytes) }
+            let scored = try await model.score(prompt: prompt, continuation: continuation, topK: topK)
+            func text(_ token: Int32) -> String { String(decoding: model.tokenizer.piece(token), as: UTF8.self) }
+            return TextScore.Result(
+                tokens: scored.tokens.map { t in
+                    .init(token: t.token, text: text(t.token), logprob: t.logprob,
+                          top: topK > 0 ? t.top.map { .init(token: $0.token, text: text($0.token), logprob: $0.logprob) } : nil)
+                },
+                totalLogprob: scored.totalLogprob, promptTokens: scored.promptTokens)
+        }
+    }
+
+    static func generationRequest(_ p: TextGenerate.Params, model: LoadedModel) throws -> GenerationRequest {
+        var sampling = SamplingParameters()
+        if let v = p.temperature { sampling.temperature = v }
+        if let v = p.topK { sampling.topK = v }
+        if let v = p.topP { sampling.topP = v }
+        if let v = p.minP { sampling.minP = v }
+        if let v = p.repetitionPenalty { sampling.repetitionPenalty = v }
+        if let v = p.frequencyPenalty { sampling.frequencyPenalty = v }
+        if let v = p.presencePenalty { sampling.presencePenalty = v }
+        if let v = p.penaltyWindow { sampling.penaltyWindow = v }
+        sampling.seed = p.seed
+        if let problem = sampling.problem() {
+            throw RPCError.invalidParams("\(problem.field) \(problem.message)", path: "params.\(problem.field)")
+        }
+        let maxTokens = p.maxTokens ?? 256
+        guard maxTokens >= 0 else { throw RPCError.invalidParams("maxTokens must not be negative", path: "params.maxTokens") }
+        if let index = p.stopTokens?.firstIndex(where: { $0 < 0 || Int($0) >= model.tokenizer.vocabularySize }) {
+            throw RPCError.invalidParams("stop token \(p.stopTokens![index]) is outside the vocabulary", path: "params.stopTokens[\(index)]")
+        }
+
+        let prompt: [Int32]
+        var stopTokens = p.stopTokens ?? []
+        switch (p.prompt, p.messages) {
+        case (let text?, nil):
+            prompt = model.tokenizer.encode(text, addSpecial: true, parseSpecial: false)
+        case (nil, let messages?):
+            guard !messages.isEmpty else { throw RPCError.invalidParams("messages must not be empty", path: "params.messages") }
+            let rendered = model.chatTemplate.render(messages.map { ChatMessage(role: $0.role, content: $0.content) })
+            prompt = model.tokenizer.encode(rendered, addSpecial: true, parseSpecial: true)
+            // End-of-turn markers stop generation like EOS does.
+            for marker in model.chatTemplate.endOfTurn {
+                let ids = model.tokenizer.encode(marker, addSpecial: false, parseSpecial: true)
+                if ids.count == 1 { stopTokens.append(ids[0]) }
+            }
+        default:
+            throw RPCError.invalidParams("give exactly one of prompt and messages", path: "params")
+        }
+        return GenerationRequest(prompt: prompt, sampling: sampling, maxTokens: maxTokens, stopStrings: p.stop ?? [],
+                                 stopTokens: stopTokens, ignoreEOS: p.ignoreEOS ?? false)
+    }
+
+    static func rate(_ count: Int, _ seconds: Double) -> Double {
+        seconds > 0 ? Double(count) / seconds : 0
+    }
+}
