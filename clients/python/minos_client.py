@@ -9,6 +9,8 @@ Usage:
         c.call("daemon/sleep", {"milliseconds": 300},
                progress=lambda value: print(value["kind"], value.get("percentage")))
         pending = c.call_async("daemon/sleep", {"milliseconds": 5000})
+        # with a model: c.load_model("model.gguf", name="m")
+        #               c.generate("m", prompt="Once", maxTokens=32, on_text=print)
         pending.cancel()                        # sends $/cancelRequest
         try:
             pending.result(timeout=5)
@@ -56,11 +58,11 @@ def find_minosd(explicit=None):
 class PendingCall:
     """A request in flight, as returned by `Client.call_async`."""
 
-    def __init__(self, client, id, method, token):
+    def __init__(self, client, id, method, tokens):
         self.id = id
         self.method = method
         self._client = client
-        self._token = token
+        self._tokens = tokens
         self._done = threading.Event()
         self._result = None
         self._error = None
@@ -184,31 +186,34 @@ class Client:
 
     # Requests
 
-    def call(self, method, params=None, timeout=None, progress=None):
+    def call(self, method, params=None, timeout=None, progress=None, partial=None):
         """Calls `method` and returns its result; raises `MinosError` for an error reply.
-        `progress(value)` receives each `$/progress` value (kind begin/report/end) for this call.
+        `progress(value)` receives each `$/progress` value (kind begin/report/end) for this call;
+        `partial(value)` each partial result (e.g. `{"text": ...}` from text/generate).
         On timeout the request is cancelled and `TimeoutError` raised."""
-        pending = self.call_async(method, params, progress)
+        pending = self.call_async(method, params, progress, partial)
         try:
             return pending.result(timeout)
         except TimeoutError:
             pending.cancel()
             raise
 
-    def call_async(self, method, params=None, progress=None):
+    def call_async(self, method, params=None, progress=None, partial=None):
         """Sends a request and returns a `PendingCall` at once (`.result(timeout)`, `.cancel()`)."""
+        if (progress or partial) is not None and not isinstance(params, (dict, type(None))):
+            raise TypeError("progress and partial need params to be a dict (or None)")
         with self._lock:
             if self._lost:
                 raise ConnectionError(self._lost)
             id = next(self._ids)
-            token = None
-            if progress is not None:
-                if not isinstance(params, (dict, type(None))):
-                    raise TypeError("progress needs params to be a dict (or None)")
-                token = "minos-py-%d" % id
-                params = dict(params or {}, workDoneToken=token)
-                self._progress[token] = progress
-            pending = self._pending[id] = PendingCall(self, id, method, token)
+            tokens = []
+            for key, callback, suffix in (("workDoneToken", progress, ""), ("partialResultToken", partial, "-partial")):
+                if callback is not None:
+                    token = "minos-py-%d%s" % (id, suffix)
+                    params = dict(params or {}, **{key: token})
+                    self._progress[token] = callback
+                    tokens.append(token)
+            pending = self._pending[id] = PendingCall(self, id, method, tokens)
         message = {"jsonrpc": "2.0", "id": id, "method": method}
         if params is not None:
             message["params"] = params
@@ -217,9 +222,37 @@ class Client:
         except BaseException:
             with self._lock:
                 self._pending.pop(id, None)
-                self._progress.pop(token, None)
+                for token in tokens:
+                    self._progress.pop(token, None)
             raise
         return pending
+
+    # Conveniences for the engine's methods
+
+    def load_model(self, path, name=None, context_length=None, timeout=None):
+        """Loads a GGUF model; returns its description (name, architecture, parameters, …)."""
+        params = {"path": path}
+        if name is not None:
+            params["name"] = name
+        if context_length is not None:
+            params["contextLength"] = context_length
+        return self.call("model/load", params, timeout)
+
+    def generate(self, model, prompt=None, messages=None, on_text=None, timeout=None, **options):
+        """Generates text; `on_text(piece)` receives the text as it streams. Options are
+        text/generate's params (maxTokens, temperature, topK, topP, minP, seed, stop, …)."""
+        params = dict(options, model=model)
+        if prompt is not None:
+            params["prompt"] = prompt
+        if messages is not None:
+            params["messages"] = messages
+        partial = (lambda value: on_text(value["text"])) if on_text is not None else None
+        return self.call("text/generate", params, timeout, partial=partial)
+
+    def score(self, model, prompt, continuation, top_k=0, timeout=None):
+        """Log-probabilities of `continuation`'s tokens given `prompt`."""
+        return self.call("text/score", {"model": model, "prompt": prompt, "continuation": continuation,
+                                        "topK": top_k}, timeout)
 
     def notify(self, method, params=None):
         """Sends a notification (no reply)."""
@@ -275,7 +308,8 @@ class Client:
         with self._lock:
             call = self._pending.pop(message.get("id"), None)
             if call is not None:
-                self._progress.pop(call._token, None)
+                for token in call._tokens:
+                    self._progress.pop(token, None)
         error = message.get("error")
         if call is None:
             # id null: the daemon could not read one of our messages (e.g. over

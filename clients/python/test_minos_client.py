@@ -143,6 +143,28 @@ class ClientTest(unittest.TestCase):
             c.call("daemon/ping")
         self.assertEqual(c.close(), -signal.SIGKILL)
 
+    def test_model_helpers_stream_generated_text(self):
+        bench = os.environ.get("MINOS_BENCH") or os.path.join(os.path.dirname(find_minosd()), "minos-bench")
+        if not os.access(bench, os.X_OK):
+            self.skipTest("minos-bench not found beside minosd (set MINOS_BENCH)")
+        path = os.path.join(tempfile.mkdtemp(), "tiny.gguf")
+        import subprocess
+        subprocess.run([bench, "make-model", "--output", path], check=True, capture_output=True)
+        c = self.start()
+        info = c.load_model(path, name="tiny", timeout=30)
+        self.assertEqual(info["name"], "tiny")
+        pieces = []
+        result = c.generate("tiny", prompt="the quick brown fox", on_text=pieces.append,
+                            maxTokens=12, temperature=0, timeout=30)
+        self.assertEqual(result["tokenCount"], 12)
+        self.assertEqual("".join(pieces), result["text"])
+        self.assertTrue(pieces)
+        scored = c.score("tiny", "the quick", " brown", top_k=2, timeout=30)
+        self.assertTrue(all(t["logprob"] <= 0 for t in scored["tokens"]))
+        with self.assertRaises(MinosError) as caught:
+            c.generate("missing", prompt="x", timeout=10)
+        self.assertEqual(caught.exception.code, -33000)
+
     def test_binary_lookup_order(self):
         real = find_minosd()
         with mock.patch.dict(os.environ, {"MINOSD": "/nonexistent/minosd"}):
