@@ -163,6 +163,9 @@ let package = Package(
                 "Kernels",
                 "Tokenizers",
             ],
+            exclude: [
+                "Fixtures",
+            ],
             swiftSettings: swiftSettings
         ),
 
