@@ -23,7 +23,7 @@ TOKENS = [1, 17, 250, 3, 99, 42, 7, 128, 5, 260]
 
 
 def byte_tokens():
-    # GPT-2's printable stand-ins for bytes, then merged/filler tokens up to VOCAB, then EOS.
+    # GPT-2's printable stand-ins for bytes, then merged letter pairs up to VOCAB, then EOS.
     printable = list(range(33, 127)) + list(range(161, 173)) + list(range(174, 256))
     mapping, extra = {}, 0
     for b in range(256):
@@ -33,10 +33,17 @@ def byte_tokens():
             mapping[b] = chr(256 + extra)
             extra += 1
     tokens = [mapping[b] for b in range(256)]
-    tokens += ["<|filler_%d|>" % i for i in range(VOCAB - 1 - len(tokens))]
+    merges = []
+    letters = "etaoinshrdlucmfwyp"
+    for a in letters:
+        for b in letters:
+            if len(tokens) == VOCAB - 1:
+                break
+            tokens.append(a + b)
+            merges.append(a + " " + b)
     tokens.append("<|endoftext|>")
-    types = [1] * 256 + [5] * (VOCAB - 1 - 256) + [3]
-    return tokens, types
+    types = [1] * (VOCAB - 1) + [3]
+    return tokens, types, merges
 
 
 def rms_norm(x, w):
@@ -124,12 +131,12 @@ def make(arch):
     writer.add_head_count_kv(KV_HEADS)
     writer.add_layer_norm_rms_eps(EPS)
     writer.add_rope_freq_base(BASE)
-    tokens, types = byte_tokens()
+    tokens, types, merges = byte_tokens()
     writer.add_tokenizer_model("gpt2")
     writer.add_tokenizer_pre("qwen2" if arch == "qwen2" else "llama-bpe")
     writer.add_token_list(tokens)
     writer.add_token_types(types)
-    writer.add_token_merges([])
+    writer.add_token_merges(merges)
     writer.add_eos_token_id(VOCAB - 1)
     for name, array in weights.items():
         writer.add_tensor(name, array)

@@ -61,6 +61,15 @@ struct EngineMethodsTests {
         #expect(try d.call("model/unload", ["name": "tiny"]).errorCode == -33000)
     }
 
+    @Test("a model written by the gguf Python package loads and generates", arguments: ["llama", "qwen2"])
+    func ggufPyModel(architecture: String) throws {
+        let path = DaemonProcess.packageRoot.appendingPathComponent("Tests/EngineTests/Fixtures/\(architecture).gguf").path
+        let d = try daemon()
+        let info = try d.call("model/load", ["path": .string(path), "name": "py"])["result"]
+        #expect(info?["architecture"] == .string(architecture))
+        #expect(try d.call("text/generate", ["model": "py", "prompt": "tea", "maxTokens": 5, "temperature": 0])["result"]?["tokenCount"] == 5)
+    }
+
     @Test("tokenize and detokenize round-trip text exactly")
     func tokenizeRoundTrip() throws {
         let d = try loaded()
