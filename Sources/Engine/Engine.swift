@@ -31,7 +31,8 @@ public final class Engine: Sendable {
         }
         let pool = pool
         let result: Result<LoadedModel, EngineError> = await withCheckedContinuation { continuation in
-            DispatchQueue.global().async {
+            // A serial queue gets its own (overcommit) thread: loading never waits behind other blocking work.
+            DispatchQueue(label: "minos.model.load").async {
                 do throws(EngineError) {
                     continuation.resume(returning: .success(try LoadedModel(name: name, path: path, contextLength: contextLength,
                                                                             pool: pool, progress: progress)))

@@ -38,11 +38,65 @@ enum Operations {
         for i in 0..<count { x[i] *= inverse }
     }
 
+    /// x · y over `count` floats, eight lanes at a time.
+    @inline(__always)
+    static func dot(_ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>, count: Int) -> Float {
+        var a = SIMD8<Float>(), b = SIMD8<Float>()
+        var i = 0
+        let xr = UnsafeRawPointer(x), yr = UnsafeRawPointer(y)
+        while i + 16 <= count {
+            a += xr.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self) * yr.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self)
+            b += xr.loadUnaligned(fromByteOffset: (i + 8) * 4, as: SIMD8<Float>.self) * yr.loadUnaligned(fromByteOffset: (i + 8) * 4, as: SIMD8<Float>.self)
+            i += 16
+        }
+        var sum = (a + b).sum()
+        while i < count { sum += x[i] * y[i]; i += 1 }
+        return sum
+    }
+
+    /// y += a · x over `count` floats.
+    @inline(__always)
+    static func axpy(_ a: Float, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, count: Int) {
+        var i = 0
+        let xr = UnsafeRawPointer(x), yr = UnsafeMutableRawPointer(y)
+        let scale = SIMD8<Float>(repeating: a)
+        while i + 8 <= count {
+            let updated = yr.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self) + scale * xr.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self)
+            yr.storeBytes(of: updated, toByteOffset: i * 4, as: SIMD8<Float>.self)
+            i += 8
+        }
+        while i < count { y[i] += a * x[i]; i += 1 }
+    }
+
+    /// Whether weights of `type` are multiplied against activations quantized to 8-bit blocks (the
+    /// integer path) rather than against f32 activations.
+    static func usesQuantizedActivations(_ type: GGMLType) -> Bool {
+        ActivationPolicy.quantize && type.dotActivationType != nil
+    }
+
     /// y[t, r] = W[r] · x[t] (+ bias[r]) for `tokens` rows of x, split over the pool by output row.
-    static func linear(_ w: WeightMatrix, _ x: UnsafePointer<Float>, tokens: Int, bias: [Float]?,
-                       _ y: UnsafeMutablePointer<Float>, pool: WorkerPool) {
+    static func linear(_ w: WeightMatrix, _ x: UnsafeMutablePointer<Float>, tokens: Int, bias: [Float]?,
+                       _ y: UnsafeMutablePointer<Float>, pool: WorkerPool, scratch: ForwardScratch) {
         let rows = w.rows, columns = w.columns
-        let xs = UnsafeSendable(UnsafeMutablePointer(mutating: x)), ys = UnsafeSendable(y)
+        let xs = UnsafeSendable(x), ys = UnsafeSendable(y)
+        if usesQuantizedActivations(w.type), let activation = w.type.dotActivationType,
+           let rowBytes = activation.byteCount(elements: columns) {
+            // Quantize each token's activations once; every weight row then reads them.
+            for t in 0..<tokens {
+                Quantize.row(activation, from: x + t * columns, into: scratch.quantized + t * rowBytes, count: columns)
+            }
+            let q8 = UnsafeRawSendable(scratch.quantized)
+            pool.parallelRanges(rows, minimum: 16) { range in
+                for r in range {
+                    let row = w.row(r)
+                    let b = bias?[r] ?? 0
+                    for t in 0..<tokens {
+                        ys.pointer[t * rows + r] = Dot.quantized(w.type, weights: row, activations: q8.pointer + t * rowBytes, count: columns) + b
+                    }
+                }
+            }
+            return
+        }
         pool.parallelRanges(rows, minimum: 16) { range in
             for r in range {
                 let row = w.row(r)
@@ -53,6 +107,16 @@ enum Operations {
             }
         }
     }
+}
+
+/// Whether the integer (Q8-activation) path is used; see `Operations.usesQuantizedActivations`.
+enum ActivationPolicy {
+    nonisolated(unsafe) static var quantize = false
+}
+
+struct UnsafeRawSendable: @unchecked Sendable {
+    let pointer: UnsafeMutableRawPointer
+    init(_ pointer: UnsafeMutableRawPointer) { self.pointer = pointer }
 }
 
 /// Rotary position embedding tables for one model.

@@ -43,90 +43,74 @@ public final class Transformer: @unchecked Sendable {
         return forward(tokens, positions: positions, cache: cache, logits: logits)
     }
 
-    /// Feeds `tokens` at explicit `positions`.
+    /// Feeds `tokens` at explicit `positions` of one sequence.
     public func forward(_ tokens: [Int32], positions: [Int32], cache: KVCache, logits: Logits) -> [Float] {
+        precondition(cache.remaining >= tokens.count)
+        return forward(tokens, positions: positions, caches: Array(repeating: cache, count: tokens.count), logits: logits)
+    }
+
+    /// Feeds one batch in which every token belongs to the sequence of `caches[i]` (several tokens
+    /// may share a cache: a prefill chunk; or each its own: sequences decoded together). Weights are
+    /// read once for the whole batch; attention reads each token's own cache.
+    public func forward(_ tokens: [Int32], positions: [Int32], caches: [KVCache], logits: Logits) -> [Float] {
         let c = configuration
         let w = model.weights
         let T = tokens.count
-        precondition(T > 0 && T <= maxBatch && positions.count == T && cache.remaining >= T)
+        precondition(T > 0 && T <= maxBatch && positions.count == T && caches.count == T)
         let e = c.embeddingLength, d = c.headDimension
+        let s = scratch(for: T)
+        let x = s.x, h = s.h, q = s.q, k = s.k, v = s.v, attended = s.attended, gate = s.gate, up = s.up
 
-        var x = [Float](repeating: 0, count: T * e)               // [T, e] residual stream
-        var h = [Float](repeating: 0, count: T * e)               // [T, e] normed
-        var q = [Float](repeating: 0, count: T * c.queryWidth)    // [T, heads·d]
-        var k = [Float](repeating: 0, count: T * c.keyValueWidth) // [T, kvHeads·d]
-        var v = [Float](repeating: 0, count: T * c.keyValueWidth) // [T, kvHeads·d]
-        var attended = [Float](repeating: 0, count: T * c.queryWidth)
-        var gate = [Float](repeating: 0, count: T * c.feedForwardLength) // [T, ff]
-        var up = [Float](repeating: 0, count: T * c.feedForwardLength)   // [T, ff]
-
-        // Token embeddings.
-        x.withUnsafeMutableBufferPointer { xb in
-            for t in 0..<T { w.tokenEmbedding.dequantizeRow(Int(tokens[t]), into: xb.baseAddress! + t * e) }
-        }
+        // Token embeddings.                                            x: [T, e]
+        for t in 0..<T { w.tokenEmbedding.dequantizeRow(Int(tokens[t]), into: x + t * e) }
 
         for (layer, block) in w.blocks.enumerated() {
-            // Attention norm.
-            normRows(x, block.attentionNorm, into: &h, rows: T, width: e)
-            // QKV projections.
-            h.withUnsafeBufferPointer { hb in
-                q.withUnsafeMutableBufferPointer { Operations.linear(block.query, hb.baseAddress!, tokens: T, bias: block.queryBias, $0.baseAddress!, pool: pool) }
-                k.withUnsafeMutableBufferPointer { Operations.linear(block.key, hb.baseAddress!, tokens: T, bias: block.keyBias, $0.baseAddress!, pool: pool) }
-                v.withUnsafeMutableBufferPointer { Operations.linear(block.value, hb.baseAddress!, tokens: T, bias: block.valueBias, $0.baseAddress!, pool: pool) }
-            }
+            // Attention norm.                                          h: [T, e]
+            normRows(x, block.attentionNorm, into: h, rows: T, width: e)
+            // QKV projections.                                         q: [T, heads·d], k, v: [T, kvHeads·d]
+            linear(block.query, h, tokens: T, bias: block.queryBias, q, scratch: s)
+            linear(block.key, h, tokens: T, bias: block.keyBias, k, scratch: s)
+            linear(block.value, h, tokens: T, bias: block.valueBias, v, scratch: s)
             // QK-norm (Qwen3), then RoPE, per head.
-            q.withUnsafeMutableBufferPointer { qb in
-                k.withUnsafeMutableBufferPointer { kb in
-                    for t in 0..<T {
-                        for head in 0..<c.headCount {
-                            let p = qb.baseAddress! + t * c.queryWidth + head * d
-                            if let norm = block.queryNorm { norm.withUnsafeBufferPointer { Operations.rmsNorm(p, $0.baseAddress!, p, count: d, epsilon: c.rmsNormEpsilon) } }
-                            rope.apply(p, position: positions[t])
-                        }
-                        for head in 0..<c.headCountKV {
-                            let p = kb.baseAddress! + t * c.keyValueWidth + head * d
-                            if let norm = block.keyNorm { norm.withUnsafeBufferPointer { Operations.rmsNorm(p, $0.baseAddress!, p, count: d, epsilon: c.rmsNormEpsilon) } }
-                            rope.apply(p, position: positions[t])
-                        }
-                    }
+            for t in 0..<T {
+                for head in 0..<c.headCount {
+                    let p = q + t * c.queryWidth + head * d
+                    if let norm = block.queryNorm { norm.withUnsafeBufferPointer { Operations.rmsNorm(p, $0.baseAddress!, p, count: d, epsilon: c.rmsNormEpsilon) } }
+                    rope.apply(p, position: positions[t])
+                }
+                for head in 0..<c.headCountKV {
+                    let p = k + t * c.keyValueWidth + head * d
+                    if let norm = block.keyNorm { norm.withUnsafeBufferPointer { Operations.rmsNorm(p, $0.baseAddress!, p, count: d, epsilon: c.rmsNormEpsilon) } }
+                    rope.apply(p, position: positions[t])
                 }
             }
-            // Store this chunk's keys and values with their positions.
-            k.withUnsafeBufferPointer { kb in
-                v.withUnsafeBufferPointer { vb in
-                    positions.withUnsafeBufferPointer { pb in
-                        cache.append(layer: layer, keys: kb.baseAddress!, values: vb.baseAddress!, positions: pb.baseAddress!, count: T)
-                    }
+            // Store each token's key and value, with its position, in its sequence's cache.
+            positions.withUnsafeBufferPointer { pb in
+                var t = 0
+                while t < T {
+                    var run = 1   // consecutive tokens of the same sequence go in one append
+                    while t + run < T && caches[t + run] === caches[t] { run += 1 }
+                    caches[t].append(layer: layer, keys: k + t * c.keyValueWidth, values: v + t * c.keyValueWidth,
+                                     positions: pb.baseAddress! + t, count: run)
+                    t += run
                 }
             }
             // Attention over every cached entry at or before each token's position.
-            q.withUnsafeBufferPointer { qb in
-                attended.withUnsafeMutableBufferPointer { ab in
-                    attend(queries: qb.baseAddress!, positions: positions, cache: cache, layer: layer, into: ab.baseAddress!)
-                }
-            }
+            attend(queries: q, positions: positions, caches: caches, layer: layer, into: attended)
             // Output projection and residual.
-            attended.withUnsafeBufferPointer { ab in
-                h.withUnsafeMutableBufferPointer { Operations.linear(block.output, ab.baseAddress!, tokens: T, bias: nil, $0.baseAddress!, pool: pool) }
-            }
+            linear(block.output, attended, tokens: T, bias: nil, h, scratch: s)
             for i in 0..<(T * e) { x[i] += h[i] }
 
-            // FFN norm, SwiGLU feed-forward, residual.
-            normRows(x, block.feedForwardNorm, into: &h, rows: T, width: e)
-            h.withUnsafeBufferPointer { hb in
-                gate.withUnsafeMutableBufferPointer { Operations.linear(block.gate, hb.baseAddress!, tokens: T, bias: nil, $0.baseAddress!, pool: pool) }
-                up.withUnsafeMutableBufferPointer { Operations.linear(block.up, hb.baseAddress!, tokens: T, bias: nil, $0.baseAddress!, pool: pool) }
-            }
-            gate.withUnsafeMutableBufferPointer { gb in
-                up.withUnsafeBufferPointer { Operations.swiGLU(gb.baseAddress!, $0.baseAddress!, count: T * c.feedForwardLength) }
-            }
-            gate.withUnsafeBufferPointer { gb in
-                h.withUnsafeMutableBufferPointer { Operations.linear(block.down, gb.baseAddress!, tokens: T, bias: nil, $0.baseAddress!, pool: pool) }
-            }
+            // FFN norm, SwiGLU feed-forward, residual.                 gate, up: [T, ff]
+            normRows(x, block.feedForwardNorm, into: h, rows: T, width: e)
+            linear(block.gate, h, tokens: T, bias: nil, gate, scratch: s)
+            linear(block.up, h, tokens: T, bias: nil, up, scratch: s)
+            Operations.swiGLU(gate, up, count: T * c.feedForwardLength)
+            linear(block.down, gate, tokens: T, bias: nil, h, scratch: s)
             for i in 0..<(T * e) { x[i] += h[i] }
         }
 
-        // Output norm and unembedding for the rows asked for.
+        // Output norm and unembedding for the rows asked for.          logits: [rows, vocabulary]
         let firstRow: Int
         switch logits {
         case .none: return []
@@ -134,76 +118,85 @@ public final class Transformer: @unchecked Sendable {
         case .all: firstRow = 0
         }
         let rows = T - firstRow
-        var normed = [Float](repeating: 0, count: rows * e)
-        x.withUnsafeBufferPointer { xb in
-            normed.withUnsafeMutableBufferPointer { nb in
-                w.outputNorm.withUnsafeBufferPointer { wb in
-                    for r in 0..<rows {
-                        Operations.rmsNorm(xb.baseAddress! + (firstRow + r) * e, wb.baseAddress!, nb.baseAddress! + r * e, count: e, epsilon: c.rmsNormEpsilon)
-                    }
-                }
-            }
-        }
-        var result = [Float](repeating: 0, count: rows * c.vocabularySize)   // [rows, vocabulary]
-        normed.withUnsafeBufferPointer { nb in
-            result.withUnsafeMutableBufferPointer { Operations.linear(w.output, nb.baseAddress!, tokens: rows, bias: nil, $0.baseAddress!, pool: pool) }
-        }
+        normRows(x + firstRow * e, w.outputNorm, into: h, rows: rows, width: e)
+        var result = [Float](repeating: 0, count: rows * c.vocabularySize)
+        result.withUnsafeMutableBufferPointer { linear(w.output, h, tokens: rows, bias: nil, $0.baseAddress!, scratch: s) }
         return result
     }
 
-    private func normRows(_ x: [Float], _ weight: [Float], into y: inout [Float], rows: Int, width: Int) {
+    private func normRows(_ x: UnsafeMutablePointer<Float>, _ weight: [Float], into y: UnsafeMutablePointer<Float>, rows: Int, width: Int) {
         let epsilon = configuration.rmsNormEpsilon
-        x.withUnsafeBufferPointer { xb in
-            weight.withUnsafeBufferPointer { wb in
-                y.withUnsafeMutableBufferPointer { yb in
-                    for r in 0..<rows {
-                        Operations.rmsNorm(xb.baseAddress! + r * width, wb.baseAddress!, yb.baseAddress! + r * width, count: width, epsilon: epsilon)
+        weight.withUnsafeBufferPointer { wb in
+            for r in 0..<rows {
+                Operations.rmsNorm(x + r * width, wb.baseAddress!, y + r * width, count: width, epsilon: epsilon)
+            }
+        }
+    }
+
+    private func linear(_ w: WeightMatrix, _ x: UnsafeMutablePointer<Float>, tokens: Int, bias: [Float]?,
+                        _ y: UnsafeMutablePointer<Float>, scratch: ForwardScratch) {
+        Operations.linear(w, x, tokens: tokens, bias: bias, y, pool: pool, scratch: scratch)
+    }
+
+    /// Causal attention of every (token, head) over the layer's cached entries of the token's own
+    /// sequence, by position.
+    private func attend(queries: UnsafeMutablePointer<Float>, positions: [Int32], caches: [KVCache], layer: Int,
+                        into output: UnsafeMutablePointer<Float>) {
+        let c = configuration
+        let d = c.headDimension, group = c.groupSize
+        let qs = UnsafeSendable(queries), out = UnsafeSendable(output)
+        let scale = 1 / Float(d).squareRoot()
+        let heads = c.headCount, kvWidth = c.keyValueWidth, qWidth = c.queryWidth
+        let tokenPositions = positions
+        let views = caches.map { CacheView(cache: $0, layer: layer) }
+        let longest = views.map(\.entries).max() ?? 1
+        pool.parallelRanges(positions.count * heads, minimum: 1) { range in
+            let scores = UnsafeMutablePointer<Float>.allocate(capacity: max(longest, 1))
+            defer { scores.deallocate() }
+            for item in range {
+                let t = item / heads, head = item % heads
+                let view = views[t]
+                let kvHead = head / group
+                let query = qs.pointer + t * qWidth + head * d
+                let limit = tokenPositions[t]
+                for j in 0..<view.entries {
+                    if view.positions.pointer[j] > limit {
+                        scores[j] = -.infinity
+                        continue
                     }
+                    scores[j] = Operations.dot(query, view.keys.pointer + j * kvWidth + kvHead * d, count: d) * scale
+                }
+                Operations.softmax(scores, count: view.entries)
+                let o = out.pointer + t * qWidth + head * d
+                o.update(repeating: 0, count: d)
+                for j in 0..<view.entries where scores[j] > 0 {
+                    Operations.axpy(scores[j], view.values.pointer + j * kvWidth + kvHead * d, o, count: d)
                 }
             }
         }
     }
 
-    /// Causal attention of every (token, head) over the layer's cached entries, by position.
-    private func attend(queries: UnsafePointer<Float>, positions: [Int32], cache: KVCache, layer: Int,
-                        into output: UnsafeMutablePointer<Float>) {
-        let c = configuration
-        let d = c.headDimension, group = c.groupSize
-        let entries = cache.counts[layer]
-        let keys = UnsafeSendable(cache.keys[layer]), values = UnsafeSendable(cache.values[layer])
-        let cachedPositions = UnsafeSendable(cache.positions[layer])
-        let qs = UnsafeSendable(UnsafeMutablePointer(mutating: queries)), out = UnsafeSendable(output)
-        let scale = 1 / Float(d).squareRoot()
-        let heads = c.headCount, kvWidth = c.keyValueWidth, qWidth = c.queryWidth
-        let tokenPositions = positions
-        pool.parallelRanges(positions.count * heads, minimum: 1) { range in
-            let scores = UnsafeMutablePointer<Float>.allocate(capacity: max(entries, 1))
-            defer { scores.deallocate() }
-            for item in range {
-                let t = item / heads, head = item % heads
-                let kvHead = head / group
-                let query = qs.pointer + t * qWidth + head * d
-                let limit = tokenPositions[t]
-                for j in 0..<entries {
-                    if cachedPositions.pointer[j] > limit {
-                        scores[j] = -.infinity
-                        continue
-                    }
-                    let key = keys.pointer + j * kvWidth + kvHead * d
-                    var dot: Float = 0
-                    for i in 0..<d { dot += query[i] * key[i] }
-                    scores[j] = dot * scale
-                }
-                Operations.softmax(scores, count: entries)
-                let o = out.pointer + t * qWidth + head * d
-                o.update(repeating: 0, count: d)
-                for j in 0..<entries where scores[j] > 0 {
-                    let value = values.pointer + j * kvWidth + kvHead * d
-                    let p = scores[j]
-                    for i in 0..<d { o[i] += p * value[i] }
-                }
-            }
-        }
+    /// Reusable activation buffers, sized for `maxBatch` tokens; allocated once per transformer and
+    /// reused for every call, so decoding does not allocate. Calls are serialized by the model's queue.
+    private let scratchStore = ScratchStore()
+
+    private func scratch(for tokens: Int) -> ForwardScratch {
+        scratchStore.get(configuration: configuration, batch: maxBatch)
+    }
+}
+
+/// One layer's cache arrays, captured for the attention workers.
+private struct CacheView: Sendable {
+    let keys: UnsafeSendable<Float>
+    let values: UnsafeSendable<Float>
+    let positions: UnsafeSendable<Int32>
+    let entries: Int
+
+    init(cache: KVCache, layer: Int) {
+        keys = UnsafeSendable(cache.keys[layer])
+        values = UnsafeSendable(cache.values[layer])
+        positions = UnsafeSendable(cache.positions[layer])
+        entries = cache.counts[layer]
     }
 }
 

@@ -126,6 +126,29 @@ struct SandboxTests {
         #expect(try await self.run("def evaluate(r):\n    return True") == .outcomes([.value(true)]))
     }
 
+    @Test("a worker killed while idle is replaced without failing the next call")
+    func idleWorkerKilled() async throws {
+        let pool = SandboxPool(configuration: SandboxConfiguration(workers: 1, callTimeout: .seconds(2)))
+        let source = "import os\ndef evaluate(r):\n    return os.getpid() > 0"
+        #expect(try await pool.run(source: source, inputs: ["a"]) == .outcomes([.value(true)]))
+        // Kill every idle worker from outside, as an OOM killer or an operator might.
+        let pids = try FileManager.default.contentsOfDirectory(atPath: "/proc").compactMap(Int32.init)
+        for pid in pids {
+            let cmdline = (try? String(contentsOfFile: "/proc/\(pid)/cmdline", encoding: .utf8)) ?? ""
+            if cmdline.contains("Minos sandbox worker") && getppid() != pid && isChild(pid) { kill(pid, SIGKILL) }
+        }
+        usleep(100_000)
+        #expect(try await pool.run(source: source, inputs: ["b"]) == .outcomes([.value(true)]))
+    }
+
+    /// Whether `pid`'s parent is this process.
+    private func isChild(_ pid: Int32) -> Bool {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let close = stat.lastIndex(of: ")") else { return false }
+        let fields = stat[stat.index(after: close)...].split(separator: " ")
+        return fields.count > 1 && Int32(fields[1]) == getpid()
+    }
+
     @Test("signalling another process is refused")
     func killOthers() async throws {
         let reason = failure(try await run("import os\ndef evaluate(r):\n    os.kill(os.getppid(), 9)\n    return True"))

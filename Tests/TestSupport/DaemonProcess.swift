@@ -49,6 +49,7 @@ public final class DaemonProcess: @unchecked Sendable {
 
     /// Starts minosd with `arguments` (default: a throwaway store).
     public init(arguments: [String] = ["--db", ":memory:"], environment: [String: String]? = nil) throws {
+        signal(SIGPIPE, SIG_IGN)   // a daemon that exits must not take the test process with it
         process.executableURL = URL(fileURLWithPath: Self.executablePath)
         process.arguments = arguments
         if let environment {
@@ -104,8 +105,14 @@ public final class DaemonProcess: @unchecked Sendable {
     // MARK: Sending
 
     /// Writes raw bytes to the daemon's stdin.
+    /// Writes raw bytes to the daemon's stdin; a daemon that has exited just doesn't get them
+    /// (tests then see that in its replies or exit status).
     public func write(_ bytes: [UInt8]) {
-        stdin.fileHandleForWriting.write(Data(bytes))
+        do {
+            try stdin.fileHandleForWriting.write(contentsOf: Data(bytes))
+        } catch {
+            // EPIPE: the daemon is gone.
+        }
     }
 
     public func write(_ text: String) { write(Array(text.utf8)) }

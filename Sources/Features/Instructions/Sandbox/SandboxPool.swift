@@ -15,11 +15,14 @@ public actor SandboxPool {
     private var idle: [SandboxWorker] = []
     private var running = 0
     private var waiting: [CheckedContinuation<Void, Never>] = []
-    private let queue = DispatchQueue(label: "minos.sandbox", attributes: .concurrent)
     public private(set) var isolation: SandboxIsolation?
 
     public init(configuration: SandboxConfiguration = .init()) {
         self.configuration = configuration
+        // A worker can die between calls; writing to it must fail with EPIPE (handled as a dead
+        // worker), not kill the host process with SIGPIPE. minosd ignores SIGPIPE anyway; an
+        // embedding program may not have.
+        signal(SIGPIPE, SIG_IGN)
     }
 
     /// Runs `source`'s `evaluate` on every input. `timeout` overrides the configured per-call limit.
@@ -42,7 +45,7 @@ public actor SandboxPool {
             let remaining = Array(inputs[outcomes.count...])
             let step = await withTaskCancellationHandler {
                 await withCheckedContinuation { (continuation: CheckedContinuation<WorkerStep, Never>) in
-                    queue.async {
+                    Self.blockingQueue().async {
                         continuation.resume(returning: Self.runBlocking(current, key: key, source: source,
                                                                         inputs: remaining, timeout: seconds,
                                                                         cancelled: cancelled))
@@ -59,6 +62,9 @@ public actor SandboxPool {
                 outcomes += results
                 idle.append(current)
                 if inputs.isEmpty { return .outcomes([]) }
+            case .deadBeforeStart:
+                // An idle worker died (killed from outside); nothing ran, so retry on a fresh one.
+                current.terminate()
             case .interrupted(let results, let failure):
                 current.terminate()
                 outcomes += results
@@ -67,6 +73,13 @@ public actor SandboxPool {
             }
         }
         return .outcomes(outcomes)
+    }
+
+    /// A queue for one blocking call. Serial queues run on libdispatch's overcommit threads, so a
+    /// call blocked for seconds never takes a thread from the width-limited global pool that the rest
+    /// of the process (Foundation's process monitoring, model loading) depends on.
+    private static func blockingQueue() -> DispatchQueue {
+        DispatchQueue(label: "minos.sandbox.call")
     }
 
     /// Kills every idle worker (e.g. at shutdown).
@@ -83,6 +96,8 @@ public actor SandboxPool {
         /// The worker must be discarded: `failure` is the outcome of the input that was running
         /// (nil when cancelled).
         case interrupted([CallOutcome], CallOutcome?)
+        /// The worker could not take the request at all (it had died while idle).
+        case deadBeforeStart
     }
 
     private static func runBlocking(_ worker: SandboxWorker, key: String, source: String, inputs: [String],
@@ -90,7 +105,7 @@ public actor SandboxPool {
         worker.limitCPU(toAdditional: timeout * Double(max(1, inputs.count)))
         let request: JSONValue = ["key": .string(key), "source": .string(source),
                                   "inputs": .array(inputs.map(JSONValue.string))]
-        guard worker.send(request) else { return .interrupted([], .crashed("the worker closed its input")) }
+        guard worker.send(request) else { return .deadBeforeStart }
         var results: [CallOutcome] = []
         while true {
             switch worker.nextEvent(deadline: monotonicNow() + timeout, isCancelled: { cancelled.isSet }) {
@@ -115,7 +130,7 @@ public actor SandboxPool {
     private func spawn(_ python: String) async throws -> SandboxWorker {
         let configuration = configuration
         let result: Result<SandboxWorker, SandboxError> = await withCheckedContinuation { continuation in
-            queue.async {
+            Self.blockingQueue().async {
                 do throws(SandboxError) {
                     continuation.resume(returning: .success(try SandboxWorker(python: python, configuration: configuration)))
                 } catch {
