@@ -86,9 +86,16 @@ let package = Package(
         ),
 
         // MARK: Kernels
+        // CKernels: the AVX2 fast tier of Kernels (per-function target attributes, so it loads on
+        // any x86-64 and Kernels dispatches at run time).
+        .target(
+            name: "CKernels",
+            path: "Sources/CKernels",
+            cSettings: [.unsafeFlags(["-O3"])]
+        ),
         .target(
             name: "Kernels",
-            dependencies: [],
+            dependencies: ["CKernels"],
             swiftSettings: kernelSettings
         ),
         .testTarget(
@@ -239,6 +246,7 @@ let package = Package(
             name: "minosd",
             dependencies: [
                 "Server",
+                "Engine",
                 "MinosProtocol",
                 "Store",
                 "Features",
@@ -255,6 +263,7 @@ let package = Package(
                 "Models",
                 "GGUF",
                 "Kernels",
+                "Engine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings

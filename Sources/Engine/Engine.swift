@@ -7,15 +7,18 @@ public final class Engine: Sendable {
     /// Bytes the budget allows; nil for no limit.
     public let memoryLimit: Int?
     public let pool: WorkerPool
+    /// How loaded models multiply activations with quantized weights.
+    public let precision: ActivationPrecision
     private struct State {
         var models: [String: LoadedModel] = [:]
         var reserved = 0
     }
     private let state = Mutex(State())
 
-    public init(threads: Int, memoryLimit: Int?) {
+    public init(threads: Int, memoryLimit: Int?, precision: ActivationPrecision = .exact) {
         self.pool = WorkerPool(threads: threads)
         self.memoryLimit = memoryLimit
+        self.precision = precision
     }
 
     /// Loads a GGUF model under `name` (default: the file's name without extension). The file's size
@@ -29,13 +32,13 @@ public final class Engine: Sendable {
             if state.models[name] != nil { throw EngineError.modelNameTaken(name) }
             try reserve(size, in: &state)
         }
-        let pool = pool
+        let pool = pool, precision = precision
         let result: Result<LoadedModel, EngineError> = await withCheckedContinuation { continuation in
             // A serial queue gets its own (overcommit) thread: loading never waits behind other blocking work.
             DispatchQueue(label: "minos.model.load").async {
                 do throws(EngineError) {
                     continuation.resume(returning: .success(try LoadedModel(name: name, path: path, contextLength: contextLength,
-                                                                            pool: pool, progress: progress)))
+                                                                            pool: pool, precision: precision, progress: progress)))
                 } catch {
                     continuation.resume(returning: .failure(error))
                 }

@@ -62,61 +62,86 @@ extension LoadedModel {
     private func runGeneration(_ request: GenerationRequest, capacity: Int, cancelled: CancellationFlag,
                                onText: (String) -> Void) throws(EngineError) -> GenerationResult {
         let cache = transformer.makeCache(capacity: capacity)
-        var sampler = Sampler(request.sampling)
-        var stops = Set(request.stopTokens)
-        if !request.ignoreEOS, let eos = tokenizer.eosID { stops.insert(eos) }
-
-        // Prefill in chunks, checking for cancellation between them.
         let start = Date()
-        var logits: [Float] = []
-        var offset = 0
-        while offset < request.prompt.count {
-            if cancelled.isSet { throw EngineError.cancelled }
-            let chunk = Array(request.prompt[offset..<min(offset + transformer.maxBatch, request.prompt.count)])
-            offset += chunk.count
-            logits = transformer.forward(chunk, cache: cache, logits: offset == request.prompt.count ? .last : .none)
-        }
+        var logits = try prefill(request.prompt, cache: cache, cancelled: cancelled)
         let prefillSeconds = Date().timeIntervalSince(start)
 
         let decodeStart = Date()
-        var history = request.prompt
-        var generated: [Int32] = []
-        var decoder = StreamingDecoder(tokenizer: tokenizer)
-        var text = ""
-        var emitted = 0   // characters of `text` already passed to onText
-        var reason = StopReason.length
-        loop: while generated.count < request.maxTokens {
+        var sequence = SequenceState(request, tokenizer: tokenizer)
+        while !sequence.finished {
             if cancelled.isSet { throw EngineError.cancelled }
-            let token = sampler.sample(logits, history: history)
-            if stops.contains(token) {
-                reason = .endOfSequence
-                break
-            }
-            generated.append(token)
-            history.append(token)
-            text += decoder.append(token)
-            if let cut = Self.firstStop(in: text, stops: request.stopStrings, from: max(0, emitted - Self.longest(request.stopStrings))) {
-                text = String(text[..<cut])
-                reason = .stop
-                break loop
-            }
-            let safe = Self.safeLength(text, stops: request.stopStrings)
-            if safe > emitted {
-                onText(String(text.dropFirst(emitted).prefix(safe - emitted)))
-                emitted = safe
-            }
-            if cache.remaining == 0 {
-                reason = .context
-                break
-            }
-            if generated.count < request.maxTokens {
-                logits = transformer.forward([token], cache: cache, logits: .last)
+            let token = sequence.sample(logits)
+            if let text = sequence.accept(token, cacheFull: cache.remaining == 0) { onText(text) }
+            if sequence.finished { break }
+            logits = transformer.forward([token], cache: cache, logits: .last)
+        }
+        if let text = sequence.finish() { onText(text) }
+        return sequence.result(prefillSeconds: prefillSeconds, decodeSeconds: Date().timeIntervalSince(decodeStart))
+    }
+
+    /// Feeds a prompt in chunks, checking for cancellation between them; returns the last logits.
+    func prefill(_ prompt: [Int32], cache: KVCache, cancelled: CancellationFlag) throws(EngineError) -> [Float] {
+        var logits: [Float] = []
+        var offset = 0
+        while offset < prompt.count {
+            if cancelled.isSet { throw EngineError.cancelled }
+            let chunk = Array(prompt[offset..<min(offset + transformer.maxBatch, prompt.count)])
+            offset += chunk.count
+            logits = transformer.forward(chunk, cache: cache, logits: offset == prompt.count ? .last : .none)
+        }
+        return logits
+    }
+
+    /// Generates for several sequences at once: each is prefilled on its own, then every decode step
+    /// feeds one token of each unfinished sequence in a single forward pass, so the weights are read
+    /// once per step for all of them.
+    public func generateBatch(_ requests: [GenerationRequest]) async throws(EngineError) -> [GenerationResult] {
+        for request in requests {
+            guard !request.prompt.isEmpty else { throw EngineError.invalidInput(field: "prompt", reason: "is empty") }
+            guard request.prompt.count + 1 <= contextLength else {
+                throw EngineError.contextOverflow(needed: request.prompt.count + 1, limit: contextLength)
             }
         }
-        if reason != .stop { text += decoder.finish() }
-        if text.count > emitted { onText(String(text.dropFirst(emitted))) }
-        return GenerationResult(text: text, tokens: generated, stopReason: reason, promptTokens: request.prompt.count,
-                                prefillSeconds: prefillSeconds, decodeSeconds: Date().timeIntervalSince(decodeStart))
+        return try await compute { cancelled throws(EngineError) in
+            let caches = requests.map { self.transformer.makeCache(capacity: min(self.contextLength, $0.prompt.count + $0.maxTokens)) }
+            var sequences = requests.map { SequenceState($0, tokenizer: self.tokenizer) }
+            var logits: [[Float]] = []
+            var prefillSeconds: [Double] = []
+            for (request, cache) in zip(requests, caches) {
+                let start = Date()
+                logits.append(try self.prefill(request.prompt, cache: cache, cancelled: cancelled))
+                prefillSeconds.append(Date().timeIntervalSince(start))
+            }
+            let decodeStart = Date()
+            var decodeSeconds = [Double](repeating: 0, count: requests.count)
+            let vocabulary = self.configuration.vocabularySize
+            while true {
+                if cancelled.isSet { throw EngineError.cancelled }
+                var batch: [(index: Int, token: Int32)] = []
+                for i in sequences.indices where !sequences[i].finished {
+                    let token = sequences[i].sample(logits[i])
+                    _ = sequences[i].accept(token, cacheFull: caches[i].remaining == 0)
+                    if sequences[i].finished {
+                        decodeSeconds[i] = Date().timeIntervalSince(decodeStart)
+                    } else {
+                        batch.append((i, token))
+                    }
+                }
+                if batch.isEmpty { break }
+                for start in stride(from: 0, to: batch.count, by: self.transformer.maxBatch) {
+                    let part = batch[start..<min(start + self.transformer.maxBatch, batch.count)]
+                    let rows = self.transformer.forward(part.map(\.token), positions: part.map { caches[$0.index].nextPosition },
+                                                        caches: part.map { caches[$0.index] }, logits: .all)
+                    for (row, item) in part.enumerated() {
+                        logits[item.index] = Array(rows[(row * vocabulary)..<((row + 1) * vocabulary)])
+                    }
+                }
+            }
+            return sequences.indices.map { i in
+                _ = sequences[i].finish()
+                return sequences[i].result(prefillSeconds: prefillSeconds[i], decodeSeconds: decodeSeconds[i])
+            }
+        }
     }
 
     /// Where the earliest stop string starts in `text` (searching from character `from`), if any.
@@ -144,4 +169,70 @@ extension LoadedModel {
     }
 
     static func longest(_ stops: [String]) -> Int { stops.map(\.count).max() ?? 0 }
+}
+
+/// One sequence's decoding state: its sampler, tokens and text so far, and when it stops.
+struct SequenceState {
+    let request: GenerationRequest
+    var sampler: Sampler
+    var stops: Set<Int32>
+    var history: [Int32]
+    var generated: [Int32] = []
+    var decoder: StreamingDecoder
+    var text = ""
+    /// Characters of `text` already handed out as streamed text.
+    var emitted = 0
+    var reason: StopReason?
+
+    init(_ request: GenerationRequest, tokenizer: Tokenizer) {
+        self.request = request
+        sampler = Sampler(request.sampling)
+        stops = Set(request.stopTokens)
+        if !request.ignoreEOS, let eos = tokenizer.eosID { stops.insert(eos) }
+        history = request.prompt
+        decoder = StreamingDecoder(tokenizer: tokenizer)
+        if request.maxTokens == 0 { reason = .length }
+    }
+
+    var finished: Bool { reason != nil }
+
+    mutating func sample(_ logits: [Float]) -> Int32 {
+        sampler.sample(logits, history: history)
+    }
+
+    /// Takes a sampled token; returns newly safe text to stream, if any.
+    mutating func accept(_ token: Int32, cacheFull: Bool) -> String? {
+        if stops.contains(token) {
+            reason = .endOfSequence
+            return nil
+        }
+        generated.append(token)
+        history.append(token)
+        text += decoder.append(token)
+        let stopStrings = request.stopStrings
+        if let cut = LoadedModel.firstStop(in: text, stops: stopStrings, from: max(0, emitted - LoadedModel.longest(stopStrings))) {
+            text = String(text[..<cut])
+            reason = .stop
+            return nil
+        }
+        if generated.count >= request.maxTokens { reason = .length }
+        else if cacheFull { reason = .context }
+        let safe = LoadedModel.safeLength(text, stops: stopStrings)
+        guard safe > emitted else { return nil }
+        defer { emitted = safe }
+        return String(text.dropFirst(emitted).prefix(safe - emitted))
+    }
+
+    /// Flushes what is left (held-back text, an incomplete UTF-8 tail); returns unstreamed text.
+    mutating func finish() -> String? {
+        if reason != .stop { text += decoder.finish() }
+        guard text.count > emitted else { return nil }
+        defer { emitted = text.count }
+        return String(text.dropFirst(emitted))
+    }
+
+    func result(prefillSeconds: Double, decodeSeconds: Double) -> GenerationResult {
+        GenerationResult(text: text, tokens: generated, stopReason: reason ?? .length, promptTokens: request.prompt.count,
+                         prefillSeconds: prefillSeconds, decodeSeconds: decodeSeconds)
+    }
 }

@@ -20,7 +20,7 @@ public final class LoadedModel: @unchecked Sendable {
     public let budgetBytes: Int
     let queue: DispatchQueue
 
-    init(name: String, path: String, contextLength requested: Int?, pool: WorkerPool,
+    init(name: String, path: String, contextLength requested: Int?, pool: WorkerPool, precision: ActivationPrecision,
          progress: (String, Int) -> Void) throws(EngineError) {
         progress("reading GGUF", 0)
         let file: GGUFFile
@@ -58,7 +58,7 @@ public final class LoadedModel: @unchecked Sendable {
         self.name = name
         self.path = path
         self.file = file
-        self.transformer = Transformer(model: model, pool: pool)
+        self.transformer = Transformer(model: model, pool: pool, precision: precision)
         self.tokenizer = tokenizer
         self.chatTemplate = ChatTemplate.recognize(file.string("tokenizer.chat_template"))
         self.contextLength = requested ?? trained

@@ -68,50 +68,62 @@ enum Operations {
         while i < count { y[i] += a * x[i]; i += 1 }
     }
 
-    /// Whether weights of `type` are multiplied against activations quantized to 8-bit blocks (the
-    /// integer path) rather than against f32 activations.
-    static func usesQuantizedActivations(_ type: GGMLType) -> Bool {
-        ActivationPolicy.quantize && type.dotActivationType != nil
-    }
-
     /// y[t, r] = W[r] · x[t] (+ bias[r]) for `tokens` rows of x, split over the pool by output row.
     static func linear(_ w: WeightMatrix, _ x: UnsafeMutablePointer<Float>, tokens: Int, bias: [Float]?,
-                       _ y: UnsafeMutablePointer<Float>, pool: WorkerPool, scratch: ForwardScratch) {
+                       _ y: UnsafeMutablePointer<Float>, pool: WorkerPool, scratch: ForwardScratch,
+                       precision: ActivationPrecision) {
         let rows = w.rows, columns = w.columns
         let xs = UnsafeSendable(x), ys = UnsafeSendable(y)
-        if usesQuantizedActivations(w.type), let activation = w.type.dotActivationType,
-           let rowBytes = activation.byteCount(elements: columns) {
-            // Quantize each token's activations once; every weight row then reads them.
+        let activation = FastDot.activationType(for: w.type)
+        if precision == .q8, activation != .f32, let rowBytes = activation.byteCount(elements: columns) {
+            // Integer path: quantize each token's activations once; every weight row then reads them.
             for t in 0..<tokens {
-                Quantize.row(activation, from: x + t * columns, into: scratch.quantized + t * rowBytes, count: columns)
+                FastDot.quantizeActivations(activation, from: x + t * columns, into: scratch.quantized + t * rowBytes, count: columns)
             }
             let q8 = UnsafeRawSendable(scratch.quantized)
             pool.parallelRanges(rows, minimum: 16) { range in
-                for r in range {
-                    let row = w.row(r)
-                    let b = bias?[r] ?? 0
-                    for t in 0..<tokens {
-                        ys.pointer[t * rows + r] = Dot.quantized(w.type, weights: row, activations: q8.pointer + t * rowBytes, count: columns) + b
-                    }
+                FastDot.matrix(w.type, weights: w.base, rows: range, columns: columns, activations: q8.pointer,
+                               vectors: tokens, results: ys.pointer, resultStride: rows)
+                if let bias {
+                    for t in 0..<tokens { for r in range { ys.pointer[t * rows + r] += bias[r] } }
                 }
             }
             return
         }
-        pool.parallelRanges(rows, minimum: 16) { range in
-            for r in range {
-                let row = w.row(r)
-                let b = bias?[r] ?? 0
-                for t in 0..<tokens {
-                    ys.pointer[t * rows + r] = Dot.row(w.type, row, xs.pointer + t * columns, count: columns) + b
+        // Exact path: blocks of rows stay in cache while every group of up to 8 tokens passes, so
+        // the weights are read from memory once per batch.
+        let group = ExactDot.maxVectors, block = 16
+        pool.parallelRanges(rows, minimum: block) { range in
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: group) { out in
+                var start = range.lowerBound
+                while start < range.upperBound {
+                    let end = min(start + block, range.upperBound)
+                    var t0 = 0
+                    while t0 < tokens {
+                        let n = min(group, tokens - t0)
+                        for r in start..<end {
+                            ExactDot.rows(w.type, weights: w.row(r), count: columns, x: xs.pointer + t0 * columns,
+                                          xStride: columns, vectors: n, out: out.baseAddress!)
+                            let b = bias?[r] ?? 0
+                            for v in 0..<n { ys.pointer[(t0 + v) * rows + r] = out[v] + b }
+                        }
+                        t0 += n
+                    }
+                    start = end
                 }
             }
         }
     }
 }
 
-/// Whether the integer (Q8-activation) path is used; see `Operations.usesQuantizedActivations`.
-enum ActivationPolicy {
-    nonisolated(unsafe) static var quantize = false
+/// How activations meet quantized weights in matrix products.
+public enum ActivationPrecision: String, Sendable, CaseIterable {
+    /// f32 activations against weights decoded on the fly: results within f32 round-off of the
+    /// reference forward pass. The default.
+    case exact
+    /// Activations quantized to 8-bit blocks and integer dot products, as llama.cpp does: faster for
+    /// 4-bit weights, with logits typically within about 2% of the exact ones.
+    case q8
 }
 
 struct UnsafeRawSendable: @unchecked Sendable {

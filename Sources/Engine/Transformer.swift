@@ -13,11 +13,13 @@ public final class Transformer: @unchecked Sendable {
     let pool: WorkerPool
     /// Tokens per forward call; longer inputs are split into chunks of this size.
     public let maxBatch: Int
+    public let precision: ActivationPrecision
 
-    public init(model: TransformerModel, pool: WorkerPool, maxBatch: Int = 64) {
+    public init(model: TransformerModel, pool: WorkerPool, maxBatch: Int = 64, precision: ActivationPrecision = .exact) {
         self.model = model
         self.pool = pool
         self.maxBatch = maxBatch
+        self.precision = precision
         self.rope = RotaryEmbedding(configuration: model.configuration, frequencyFactors: model.weights.ropeFrequencyFactors)
     }
 
@@ -135,7 +137,7 @@ public final class Transformer: @unchecked Sendable {
 
     private func linear(_ w: WeightMatrix, _ x: UnsafeMutablePointer<Float>, tokens: Int, bias: [Float]?,
                         _ y: UnsafeMutablePointer<Float>, scratch: ForwardScratch) {
-        Operations.linear(w, x, tokens: tokens, bias: bias, y, pool: pool, scratch: scratch)
+        Operations.linear(w, x, tokens: tokens, bias: bias, y, pool: pool, scratch: scratch, precision: precision)
     }
 
     /// Causal attention of every (token, head) over the layer's cached entries of the token's own

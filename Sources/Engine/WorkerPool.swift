@@ -5,20 +5,29 @@ import Synchronization
 /// a pool of size 1 runs everything inline. One `parallelFor` at a time: callers serialize on
 /// `entry`. Matrix work runs here, not on Swift's cooperative threads, so a long forward pass never
 /// starves the daemon's other requests.
+///
+/// Decoding issues a few hundred loops per token, so hand-off latency matters: a published loop is
+/// announced through an atomic generation counter that idle workers spin on for a short while
+/// before parking on `condition`; the caller spins on the pending count rather than sleeping.
 public final class WorkerPool: @unchecked Sendable {
     public let size: Int
     /// Serializes callers: one loop is split at a time.
     private let entry = NSLock()
-    /// Guards `generation`, `job`, `pendingWorkers` and `stopping`.
+    /// Parked workers wait here; guards nothing but the sleep itself.
     private let condition = NSCondition()
-    private var generation = 0
-    private var job: (@Sendable (Int) -> Void)?
-    private var chunks = 0
-    /// The next chunk index to hand out; reset before each loop is published.
+    /// Bumped (releasing) after `job` and `chunks` are written; workers read them after seeing it.
+    private let generation = Atomic<Int>(0)
     private let nextChunk = Atomic<Int>(0)
-    private var pendingWorkers = 0
-    private var stopping = false
+    private let pendingWorkers = Atomic<Int>(0)
+    private let parked = Atomic<Int>(0)
+    private let stopping = Atomic<Bool>(false)
+    /// Written by the caller before bumping `generation`; read by workers after observing it.
+    private nonisolated(unsafe) var job: (@Sendable (Int) -> Void)?
+    private nonisolated(unsafe) var chunks = 0
     private var threads: [Thread] = []
+
+    /// How long an idle worker spins before parking.
+    private static let spinIterations = 20_000
 
     public init(threads count: Int) {
         size = max(1, count)
@@ -32,10 +41,8 @@ public final class WorkerPool: @unchecked Sendable {
     }
 
     deinit {
-        condition.lock()
-        stopping = true
-        condition.broadcast()
-        condition.unlock()
+        stopping.store(true, ordering: .releasing)
+        wakeParked()
     }
 
     /// Runs `body(i)` for every i in 0..<count, spread over the pool; returns when all are done.
@@ -47,21 +54,23 @@ public final class WorkerPool: @unchecked Sendable {
         }
         entry.lock()
         defer { entry.unlock() }
-        condition.lock()
         job = body
         chunks = count
         nextChunk.store(0, ordering: .relaxed)
-        pendingWorkers = size - 1
-        generation += 1
-        condition.broadcast()
-        condition.unlock()
+        pendingWorkers.store(size - 1, ordering: .relaxed)
+        // Sequentially consistent with the parking worker's increment-then-check, so either it sees
+        // the new generation or this sees it parked.
+        generation.wrappingAdd(1, ordering: .sequentiallyConsistent)
+        if parked.load(ordering: .sequentiallyConsistent) > 0 { wakeParked() }
 
         runChunks(body, count)
 
-        condition.lock()
-        while pendingWorkers > 0 { condition.wait() }
+        var spins = 0
+        while pendingWorkers.load(ordering: .acquiring) > 0 {
+            spins += 1
+            if spins > 1_000 { sched_yield() }
+        }
         job = nil
-        condition.unlock()
     }
 
     /// Splits `0..<total` into about one range per thread (never smaller than `minimum`) and runs them.
@@ -83,26 +92,34 @@ public final class WorkerPool: @unchecked Sendable {
         }
     }
 
+    private func wakeParked() {
+        condition.lock()
+        condition.broadcast()
+        condition.unlock()
+    }
+
     private func workerLoop() {
         var seen = 0
-        while true {
-            condition.lock()
-            while generation == seen && !stopping { condition.wait() }
-            if stopping {
-                condition.unlock()
-                return
+        while !stopping.load(ordering: .acquiring) {
+            var spins = 0
+            while generation.load(ordering: .acquiring) == seen && spins < Self.spinIterations {
+                spins += 1
             }
-            seen = generation
-            let body = job!
-            let count = chunks
-            condition.unlock()
-
-            runChunks(body, count)
-
-            condition.lock()
-            pendingWorkers -= 1
-            if pendingWorkers == 0 { condition.broadcast() }
-            condition.unlock()
+            if generation.load(ordering: .acquiring) == seen {
+                condition.lock()
+                parked.wrappingAdd(1, ordering: .sequentiallyConsistent)
+                while generation.load(ordering: .sequentiallyConsistent) == seen && !stopping.load(ordering: .acquiring) {
+                    condition.wait(until: Date(timeIntervalSinceNow: 0.05))
+                }
+                parked.wrappingSubtract(1, ordering: .releasing)
+                condition.unlock()
+                if stopping.load(ordering: .acquiring) { return }
+            }
+            seen = generation.load(ordering: .acquiring)
+            if let body = job {
+                runChunks(body, chunks)
+            }
+            pendingWorkers.wrappingSubtract(1, ordering: .releasing)
         }
     }
 }

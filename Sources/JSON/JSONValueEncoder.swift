@@ -52,9 +52,12 @@ private final class Slot {
         return self
     }
 
+    // Both mutators first take the collection out of `content` and clear it, so the collection is
+    // uniquely referenced and grows in place: appending n elements stays O(n), not O(n²).
     func child(_ key: String) -> Slot {
         guard case .object(var members) = content else { preconditionFailure("not an object slot") }
         if let existing = members[key] { return existing }
+        content = .empty
         let slot = Slot()
         members[key] = slot
         content = .object(members)
@@ -63,6 +66,7 @@ private final class Slot {
 
     func append() -> Slot {
         guard case .array(var elements) = content else { preconditionFailure("not an array slot") }
+        content = .empty
         let slot = Slot()
         elements.append(slot)
         content = .array(elements)

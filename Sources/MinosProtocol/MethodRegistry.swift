@@ -18,6 +18,8 @@ public enum MethodRegistry {
         TextDetokenize.self,
         TextGenerate.self,
         TextScore.self,
+        VerifyAnswer.self,
+        VerifyAnswerBatch.self,
         InstructionsCheck.self,
         InstructionsCheckBatch.self,
         InstructionsRegister.self,

@@ -63,11 +63,12 @@ public struct SyntheticModel: Sendable {
 
         let e = embeddingLength, d = headDimension
         func matrix(_ name: String, rows: Int, columns: Int, scale: Float) throws(GGUFError) {
-            guard matrixType.byteCount(elements: columns) != nil else {
-                throw GGUFError(.notWholeBlocks, "\(name): width \(columns) is not a whole number of \(matrixType) blocks of \(matrixType.blockSize)")
+            let type = Self.encoding(matrixType, columns: columns)
+            guard type.byteCount(elements: columns) != nil else {
+                throw GGUFError(.notWholeBlocks, "\(name): width \(columns) is not a whole number of \(type) blocks of \(type.blockSize)")
             }
             let values = (0..<(rows * columns)).map { _ in rng.normal() * scale }
-            try writer.addTensor(name: name, shape: [columns, rows], type: matrixType, data: Self.encode(values, as: matrixType))
+            try writer.addTensor(name: name, shape: [columns, rows], type: type, data: Self.encode(values, as: type))
         }
         func vector(_ name: String, count: Int, around center: Float, spread: Float) throws(GGUFError) {
             let values = (0..<count).map { _ in center + rng.normal() * spread }
@@ -99,6 +100,19 @@ public struct SyntheticModel: Sendable {
             try matrix(n.down, rows: e, columns: feedForwardLength, scale: 1 / Float(feedForwardLength).squareRoot())
         }
         return writer
+    }
+
+    /// The encoding a matrix of this width gets: K-quants need rows of whole 256-element blocks, so
+    /// narrower ones fall back as llama.cpp's quantizer does (Q4_K→Q5_0, Q5_K→Q5_1, Q6_K→Q8_0,
+    /// Q2_K/Q3_K→Q4_0).
+    public static func encoding(_ type: GGMLType, columns: Int) -> GGMLType {
+        guard type.blockSize == 256, columns % 256 != 0 else { return type }
+        switch type {
+        case .q4_K: return .q5_0
+        case .q5_K: return .q5_1
+        case .q6_K: return .q8_0
+        default: return .q4_0
+        }
     }
 
     static func encode(_ values: [Float], as type: GGMLType) -> [UInt8] {

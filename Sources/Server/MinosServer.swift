@@ -30,7 +30,8 @@ public final class MinosServer: Sendable {
         self.lifecycle = Lifecycle(noHandshake: configuration.noHandshake)
         self.store = try Store(path: configuration.storePath, createDirectory: configuration.createStoreDirectory)
         self.sandbox = SandboxPool(configuration: configuration.sandbox)
-        self.engine = Engine(threads: configuration.threads, memoryLimit: configuration.memoryLimit)
+        self.engine = Engine(threads: configuration.threads, memoryLimit: configuration.memoryLimit,
+                             precision: configuration.activations)
         self.connection = Connection(
             input: input, output: output,
             configuration: .init(maxMessageBytes: configuration.maxMessageBytes), logger: logger)
@@ -45,6 +46,7 @@ public final class MinosServer: Sendable {
         connection.setErrorMapper(ErrorMapping.rpcError(for:))
         registerLifecycleHandlers()
         registerDaemonHandlers()
+        registerVerifyHandlers()
         registerInstructionCheckHandlers()
         registerInstructionFunctionHandlers()
         registerModelHandlers()

@@ -1,3 +1,4 @@
+import Engine
 import Features
 import Glibc
 /// How a `MinosServer` is set up; filled from `minosd`'s flags.
@@ -16,6 +17,8 @@ public struct ServerConfiguration: Sendable {
     public var threads: Int
     /// Bytes that weights, KV caches and scratch may take together; nil for no limit.
     public var memoryLimit: Int?
+    /// How activations meet quantized weights (exact by default).
+    public var activations: ActivationPrecision = .exact
 
     public init(storePath: String, createStoreDirectory: Bool = false, noHandshake: Bool = false, maxMessageBytes: Int = 64 << 20,
                 sandbox: SandboxConfiguration = .init(), threads: Int = 2, memoryLimit: Int? = nil) {

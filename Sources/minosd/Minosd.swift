@@ -1,5 +1,6 @@
 import ArgumentParser
 import Dispatch
+import Engine
 import Features
 import Glibc
 import Logging
@@ -53,6 +54,9 @@ struct Minosd: ParsableCommand {
         discussion: "A model load or generation that would exceed it is refused before anything is allocated."))
     var memoryLimit: String?
 
+    @Option(help: "Activations against quantized weights: exact (f32, the default) or q8 (8-bit blocks and integer dot products, as llama.cpp; faster for 4-bit weights, logits within ~2%).")
+    var activations: String = "exact"
+
     @Flag(help: "Print the OpenRPC document (protocol/minos.openrpc.json) and exit.")
     var printOpenrpc = false
 
@@ -71,6 +75,9 @@ struct Minosd: ParsableCommand {
         }
         guard sandboxMemoryMb >= 64 else {
             throw ValidationError("--sandbox-memory-mb must be at least 64")
+        }
+        guard ActivationPrecision(rawValue: activations) != nil else {
+            throw ValidationError("--activations must be exact or q8")
         }
         if let threads, !(1...256).contains(threads) {
             throw ValidationError("--threads must be between 1 and 256")
@@ -103,16 +110,16 @@ struct Minosd: ParsableCommand {
         let path = storePath ?? Store.defaultPathFromEnvironment()
         let server: MinosServer
         do {
-            server = try MinosServer(
-                configuration: ServerConfiguration(
+            var configuration = ServerConfiguration(
                     storePath: path, createStoreDirectory: storePath == nil, noHandshake: noHandshake, maxMessageBytes: maxMessageBytes,
                     sandbox: SandboxConfiguration(
                         pythonPath: python, workers: sandboxWorkers,
                         callTimeout: .milliseconds(Int64(sandboxTimeout * 1000)),
                         memoryBytes: sandboxMemoryMb << 20),
                     threads: threads ?? max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))),
-                    memoryLimit: memoryLimit.flatMap(Self.parseSize)),
-                input: STDIN_FILENO, output: protocolOut, logger: logger)
+                    memoryLimit: memoryLimit.flatMap(Self.parseSize))
+            configuration.activations = ActivationPrecision(rawValue: activations)!
+            server = try MinosServer(configuration: configuration, input: STDIN_FILENO, output: protocolOut, logger: logger)
         } catch {
             logger.critical("cannot start: \(error)")
             throw ExitCode(2)

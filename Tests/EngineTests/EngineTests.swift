@@ -45,6 +45,25 @@ struct ForwardTests {
         }
     }
 
+    @Test("the Q8-activation path stays within its stated tolerance of the reference", arguments: architectures, [GGMLType.q8_0, .q4_0, .q4_K])
+    func quantizedActivations(architecture: String, type: GGMLType) throws {
+        let (file, _) = try syntheticFile {
+            $0.architecture = architecture
+            $0.matrixType = type
+            if type.blockSize == 256 { $0.embeddingLength = 256; $0.feedForwardLength = 256 }
+        }
+        let transformer = Transformer(model: try ArchitectureRegistry.load(file), pool: Self.pool, precision: .q8)
+        let tokens: [Int32] = [5, 77, 300, 12, 45, 200]
+        let engine = transformer.forward(tokens, cache: transformer.makeCache(capacity: 8), logits: .all)
+        let reference = try ReferenceForward(file: file).logits(tokens)
+        let vocabulary = transformer.configuration.vocabularySize
+        // Stated tolerance of the Q8 path: 8-bit activation rounding moves logits by about 1-2%.
+        for t in tokens.indices {
+            let error = relativeError(Array(engine[(t * vocabulary)..<((t + 1) * vocabulary)]), reference[t])
+            #expect(error < 5e-2, "\(architecture)/\(type) position \(t): relative error \(error)")
+        }
+    }
+
     @Test("decoding one token at a time equals a full recompute", arguments: architectures)
     func incrementalEqualsFull(architecture: String) throws {
         let (file, _) = try syntheticFile { $0.architecture = architecture; $0.matrixType = .q8_0 }

@@ -1,0 +1,89 @@
+// CKernels: the fast (AVX2 + FMA + F16C) tier of Minos's numeric kernels.
+//
+// Every function here is a faster twin of a scalar reference in Sources/Kernels (Swift), reads
+// exactly the same GGML block layouts (documented in Sources/Kernels/LegacyQuants.swift and
+// KQuants.swift), and is tested against that reference in Tests/KernelsTests/SIMDKernelTests.swift.
+// Swift reaches these through `FastDot` (Sources/Kernels/SIMDDot.swift), which calls them only when
+// `ck_cpu_supported()` says the CPU and OS can run them; on any other CPU (or architecture) the
+// scalar Swift code runs instead. The AVX2 code is compiled per function with
+// __attribute__((target(...))), so this library loads and links on CPUs without AVX2.
+//
+// Conventions:
+//   * `n` is always an element count and must be a whole number of the weight type's blocks
+//     (32 for the legacy formats, 256 for K-quants, 1 for f32/f16/bf16).
+//   * Pointers need no alignment; data is little-endian as GGUF stores it.
+//   * "a" (activations) is one vector quantized to the weight type's ggml vec_dot_type
+//     (q8_0 for q4_0/q5_0/q8_0, q8_1 for q4_1/q5_1, q8_K for q2_K..q6_K), as produced by the
+//     ck_quantize_* functions (or Kernels' Quantize.row, which gives identical bytes).
+//   * Integer sums are exact as long as no activation code is -128, which the quantizers never
+//     produce from finite input (their codes are within -127...127).
+//   * Tiles compute rows x vectors dot products with rows <= 4 and vectors <= 4:
+//     out[v * out_stride + r] = dot(weight row r, activation vector v), where row r starts at
+//     w + r * w_stride bytes and vector v at a + v * a_stride bytes. With one vector a tile is the
+//     row kernel on each row (exactly its results); with more, each weight block is unpacked once
+//     for all vectors. Tiles may prefetch (never read) the 4 rows after the tile.
+
+#ifndef CKERNELS_H
+#define CKERNELS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// 1 when this CPU and OS support AVX2, FMA and F16C (with the OS saving YMM state), else 0.
+/// Only then may any other function of this header be called. Always 0 off x86-64.
+int ck_cpu_supported(void);
+
+// MARK: Integer dot products: one weight row . one quantized activation vector
+
+float ck_dot_q8_0_q8_0(const void *w, const void *a, size_t n);
+float ck_dot_q4_0_q8_0(const void *w, const void *a, size_t n);
+float ck_dot_q4_1_q8_1(const void *w, const void *a, size_t n);
+float ck_dot_q5_0_q8_0(const void *w, const void *a, size_t n);
+float ck_dot_q5_1_q8_1(const void *w, const void *a, size_t n);
+float ck_dot_q2_K_q8_K(const void *w, const void *a, size_t n);
+float ck_dot_q3_K_q8_K(const void *w, const void *a, size_t n);
+float ck_dot_q4_K_q8_K(const void *w, const void *a, size_t n);
+float ck_dot_q5_K_q8_K(const void *w, const void *a, size_t n);
+float ck_dot_q6_K_q8_K(const void *w, const void *a, size_t n);
+
+// MARK: Float dot products: one weight row . one f32 vector
+
+float ck_dot_f32_f32(const void *w, const float *x, size_t n);
+float ck_dot_f16_f32(const void *w, const float *x, size_t n);
+float ck_dot_bf16_f32(const void *w, const float *x, size_t n);
+
+// MARK: Activation quantizers (byte-identical to Kernels' Quantize.row)
+
+void ck_quantize_q8_0(const float *x, void *out, size_t n);
+void ck_quantize_q8_1(const float *x, void *out, size_t n);
+void ck_quantize_q8_K(const float *x, void *out, size_t n);
+
+// MARK: Tiles: up to 4 weight rows x up to 4 activation vectors, each weight block read once
+
+void ck_tile_q8_0(const void *w, size_t w_stride, size_t rows, const void *a, size_t a_stride,
+                  size_t vectors, size_t n, float *out, size_t out_stride);
+void ck_tile_q4_0(const void *w, size_t w_stride, size_t rows, const void *a, size_t a_stride,
+                  size_t vectors, size_t n, float *out, size_t out_stride);
+void ck_tile_q4_1(const void *w, size_t w_stride, size_t rows, const void *a, size_t a_stride,
+                  size_t vectors, size_t n, float *out, size_t out_stride);
+void ck_tile_q5_0(const void *w, size_t w_stride, size_t rows, const void *a, size_t a_stride,
+                  size_t vectors, size_t n, float *out, size_t out_stride);
+void ck_tile_q5_1(const void *w, size_t w_stride, size_t rows, const void *a, size_t a_stride,
+                  size_t vectors, size_t n, float *out, size_t out_stride);
+void ck_tile_q4_K(const void *w, size_t w_stride, size_t rows, const void *a, size_t a_stride,
+                  size_t vectors, size_t n, float *out, size_t out_stride);
+void ck_tile_q6_K(const void *w, size_t w_stride, size_t rows, const void *a, size_t a_stride,
+                  size_t vectors, size_t n, float *out, size_t out_stride);
+/// f16 weights against f32 vectors (a_stride in bytes, like every other stride).
+void ck_tile_f16(const void *w, size_t w_stride, size_t rows, const void *a, size_t a_stride,
+                 size_t vectors, size_t n, float *out, size_t out_stride);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,31 @@
+// Exact-activation kernels: weight rows in their GGML encoding times f32 activation vectors, with
+// no rounding of the activations (unlike the integer path in ckernels.h, whose Q8 activations
+// move results by about 1%). The engine uses these by default so its results stay within the
+// f32 reference's tolerance. Same conventions as ckernels.h; call only when ck_cpu_supported().
+
+#ifndef CKERNELS_FLOAT_H
+#define CKERNELS_FLOAT_H
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// Largest number of activation vectors one call may take.
+#define CK_ROWSF_MAX_VECTORS 8
+
+/// out[v] = dot(weight row w (n elements of the type), x + v * x_stride) for v < vectors (1...8).
+void ck_rowsf_q8_0(const void *w, size_t n, const float *x, size_t x_stride, size_t vectors, float *out);
+void ck_rowsf_q4_0(const void *w, size_t n, const float *x, size_t x_stride, size_t vectors, float *out);
+void ck_rowsf_q5_0(const void *w, size_t n, const float *x, size_t x_stride, size_t vectors, float *out);
+void ck_rowsf_q4_K(const void *w, size_t n, const float *x, size_t x_stride, size_t vectors, float *out);
+void ck_rowsf_q6_K(const void *w, size_t n, const float *x, size_t x_stride, size_t vectors, float *out);
+void ck_rowsf_f16(const void *w, size_t n, const float *x, size_t x_stride, size_t vectors, float *out);
+void ck_rowsf_f32(const void *w, size_t n, const float *x, size_t x_stride, size_t vectors, float *out);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,101 @@
+import JSON
+import JSONRPC
+
+/// Shapes shared by `verify/answer` and `verify/answerBatch`.
+public enum VerifyWire {
+    public enum Kind: String, Codable, Sendable {
+        case auto, number, expression, choice, text
+    }
+
+    /// One answer-and-reference pair: `solution` (the answer is extracted from it) or `answer`.
+    public struct Pair: Codable, Sendable {
+        public var solution: String?
+        public var answer: String?
+        public var reference: String
+        public var kind: Kind?
+    }
+
+    public struct Verdict: Codable, Sendable, Equatable {
+        public var equivalent: Bool
+        /// The answer taken from `solution`, and how ("boxed", "gsm8k", "the answer is", "last number").
+        public var extracted: String?
+        public var extraction: String?
+        public var normalizedAnswer: String
+        public var normalizedReference: String
+        public var reason: String
+        public init(equivalent: Bool, extracted: String?, extraction: String?, normalizedAnswer: String,
+                    normalizedReference: String, reason: String) {
+            self.equivalent = equivalent
+            self.extracted = extracted
+            self.extraction = extraction
+            self.normalizedAnswer = normalizedAnswer
+            self.normalizedReference = normalizedReference
+            self.reason = reason
+        }
+    }
+
+    static let kind = ParamDoc("kind", "How to compare: auto (default), number, expression, choice or text.",
+                               Schema.enumeration(["auto", "number", "expression", "choice", "text"]))
+    static let pairProperties: [String: JSONValue] = [
+        "solution": Schema.string, "answer": Schema.string, "reference": Schema.string,
+        "kind": Schema.enumeration(["auto", "number", "expression", "choice", "text"]),
+    ]
+    static let verdictSchema = Schema.object([
+        "equivalent": Schema.boolean, "extracted": Schema.string, "extraction": Schema.string,
+        "normalizedAnswer": Schema.string, "normalizedReference": Schema.string, "reason": Schema.string,
+    ], required: ["equivalent", "normalizedAnswer", "normalizedReference", "reason"])
+}
+
+/// `verify/answer`: does a math answer match the reference, by rule (no model)? Give the whole
+/// `solution` (the final answer is extracted: last `\boxed{}`, GSM8K's `#### N`, "The answer is …",
+/// else the last number) or the bare `answer`. Numbers, fractions, percentages, units, intervals,
+/// tuples and sets, radicals and π, and algebraic expressions are compared as docs/answers.md says.
+/// Errors: -32602 when neither or both of solution and answer are given.
+public enum VerifyAnswer: RPCMethod, DocumentedMethod {
+    public static let name = "verify/answer"
+    public static let summary = "Checks a math answer (or a solution's final answer) against a reference, by rule."
+
+    public typealias Params = VerifyWire.Pair
+    public typealias Result = VerifyWire.Verdict
+
+    public static let params = [
+        ParamDoc("solution", "A full solution; its final answer is extracted.", Schema.string),
+        ParamDoc("answer", "The answer itself (instead of solution).", Schema.string),
+        ParamDoc("reference", "The correct answer.", Schema.string, required: true),
+        VerifyWire.kind,
+    ]
+    public static let resultSchema: JSONValue? = VerifyWire.verdictSchema
+}
+
+/// `verify/answerBatch`: `verify/answer` for many pairs at once, with the fraction equivalent.
+/// Cancellable between pairs. A pair with neither or both of solution/answer fails the request
+/// with -32602 naming it (`params.pairs[3]`).
+public enum VerifyAnswerBatch: RPCMethod, DocumentedMethod {
+    public static let name = "verify/answerBatch"
+    public static let summary = "Checks many answer/reference pairs at once; returns each verdict and the accuracy."
+
+    public struct Params: Codable, Sendable {
+        public var pairs: [VerifyWire.Pair]
+        public var kind: VerifyWire.Kind?
+    }
+
+    public struct Result: Codable, Sendable {
+        public var verdicts: [VerifyWire.Verdict]
+        public var accuracy: Double?
+        public init(verdicts: [VerifyWire.Verdict], accuracy: Double?) {
+            self.verdicts = verdicts
+            self.accuracy = accuracy
+        }
+    }
+
+    public static let params = [
+        ParamDoc("pairs", "The pairs: {solution | answer, reference, kind?}.",
+                 Schema.array(Schema.object(VerifyWire.pairProperties, required: ["reference"])), required: true),
+        ParamDoc("kind", "Default comparison for pairs that do not say (auto).",
+                 Schema.enumeration(["auto", "number", "expression", "choice", "text"])),
+        Schema.workDoneToken,
+    ]
+    public static let resultSchema: JSONValue? = Schema.object([
+        "verdicts": Schema.array(VerifyWire.verdictSchema), "accuracy": Schema.number,
+    ], required: ["verdicts"])
+}

@@ -1,0 +1,43 @@
+import JSON
+import TestSupport
+import Testing
+
+/// Rule-based answer checking through the daemon. The rules themselves are tested in FeaturesTests.
+@Suite("Answer verification (end to end)")
+struct VerifyAnswerTests {
+    private func daemon() throws -> DaemonProcess {
+        try DaemonProcess(arguments: ["--db", ":memory:", "--no-handshake"])
+    }
+
+    @Test("verify/answer extracts from a solution and compares", arguments: [
+        (["solution": "so it is \\boxed{\\frac{1}{2}}", "reference": "0.5"] as JSONValue, true, "boxed"),
+        (["solution": "so it is \\boxed{\\frac{1}{2}}", "reference": "0.51"] as JSONValue, false, "boxed"),
+        (["solution": "Total.\n#### 1,234", "reference": "1234"] as JSONValue, true, "gsm8k"),
+        (["solution": "The answer is: 5.", "reference": "5"] as JSONValue, true, "the answer is"),
+    ])
+    func answer(params: JSONValue, equivalent: Bool, extraction: String) throws {
+        let result = try #require(try daemon().call("verify/answer", params)["result"])
+        #expect(result["equivalent"] == .bool(equivalent))
+        #expect(result["extraction"] == .string(extraction))
+        #expect(result["reason"]?.stringValue?.isEmpty == false)
+    }
+
+    @Test("verify/answerBatch reports each verdict and the accuracy")
+    func batch() throws {
+        let result = try daemon().call("verify/answerBatch", ["pairs": [
+            ["answer": "x^2-1", "reference": "(x-1)(x+1)"], ["answer": "2x+1", "reference": "2x-1"],
+            ["answer": "\\{1,2\\}", "reference": "\\{2,1\\}"], ["answer": "(1,2)", "reference": "(2,1)"],
+        ]])["result"]
+        #expect(result?["verdicts"]?.arrayValue?.map { $0["equivalent"] } == [true, false, true, false])
+        #expect(result?["accuracy"] == 0.5)
+    }
+
+    @Test("neither or both of solution and answer is -32602 at the pair")
+    func badPairs() throws {
+        let d = try daemon()
+        #expect(try d.call("verify/answer", ["reference": "1"]).errorCode == -32602)
+        let reply = try d.call("verify/answerBatch", ["pairs": [["answer": "1", "reference": "1"], ["answer": "1", "solution": "1", "reference": "1"]]])
+        #expect(reply.errorCode == -32602)
+        #expect(reply["error"]?["data"]?["path"] == "params.pairs[1]")
+    }
+}
