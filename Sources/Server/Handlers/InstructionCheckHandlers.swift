@@ -58,22 +58,8 @@ extension MinosServer {
     /// Checks rows in parallel chunks, keeping their order; stops between rows when cancelled.
     static func checkRows(_ rows: [InstructionsCheckBatch.Params.Row], _ prepared: [[PreparedInstruction]],
                           mode: CheckWire.Mode) async throws -> [CheckWire.RowResult] {
-        let chunk = max(32, (rows.count + 7) / 8)
-        let starts = Array(stride(from: 0, to: rows.count, by: chunk))
-        return try await withThrowingTaskGroup(of: (Int, [CheckWire.RowResult]).self) { group in
-            for start in starts {
-                group.addTask {
-                    var results: [CheckWire.RowResult] = []
-                    for index in start..<min(start + chunk, rows.count) {
-                        try Task.checkCancellation()
-                        results.append(check(prepared[index], response: rows[index].response, prompt: rows[index].prompt, mode: mode))
-                    }
-                    return (start, results)
-                }
-            }
-            var byStart: [Int: [CheckWire.RowResult]] = [:]
-            for try await (start, results) in group { byStart[start] = results }
-            return starts.flatMap { byStart[$0]! }
+        try await parallelMap(rows) { index, row in
+            check(prepared[index], response: row.response, prompt: row.prompt, mode: mode)
         }
     }
 

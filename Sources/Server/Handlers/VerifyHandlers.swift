@@ -15,23 +15,8 @@ extension MinosServer {
             for (index, pair) in params.pairs.enumerated() where (pair.solution == nil) == (pair.answer == nil) {
                 throw RPCError.invalidParams("give exactly one of solution and answer", path: "params.pairs[\(index)]")
             }
-            let pairs = params.pairs
-            let chunk = max(64, (pairs.count + 7) / 8)
-            let starts = Array(stride(from: 0, to: pairs.count, by: chunk))
-            let verdicts = try await withThrowingTaskGroup(of: (Int, [VerifyWire.Verdict]).self) { group in
-                for start in starts {
-                    group.addTask {
-                        var out: [VerifyWire.Verdict] = []
-                        for index in start..<min(start + chunk, pairs.count) {
-                            try Task.checkCancellation()
-                            out.append(try Self.verdict(pairs[index], defaultKind: kind, path: "params.pairs[\(index)]"))
-                        }
-                        return (start, out)
-                    }
-                }
-                var byStart: [Int: [VerifyWire.Verdict]] = [:]
-                for try await (start, out) in group { byStart[start] = out }
-                return starts.flatMap { byStart[$0]! }
+            let verdicts = try await parallelMap(params.pairs, minimum: 64) { index, pair in
+                try Self.verdict(pair, defaultKind: kind, path: "params.pairs[\(index)]")
             }
             context.reportProgress(message: "\(verdicts.count) pairs checked", percentage: 100)
             let accuracy = verdicts.isEmpty ? nil : Double(verdicts.filter(\.equivalent).count) / Double(verdicts.count)

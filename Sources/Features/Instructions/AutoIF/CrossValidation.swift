@@ -53,14 +53,7 @@ public enum CrossValidation {
         let inputs = uniqueCases.map(\.input)
 
         // Run every function over every case input, several functions at once.
-        let runs = try await withThrowingTaskGroup(of: (Int, FunctionRun).self) { group in
-            for (index, source) in sources.enumerated() {
-                group.addTask { (index, try await runner.run(source: source, inputs: inputs, timeout: policy.timeout)) }
-            }
-            var runs = [FunctionRun?](repeating: nil, count: sources.count)
-            for try await (index, run) in group { runs[index] = run }
-            return runs.map { $0! }
-        }
+        let runs = try await runner.runAll(sources, inputs: inputs, timeout: policy.timeout)
 
         // Functions that do not compile, or fail on any case, are out before voting.
         var verdicts: [[Bool]?] = []

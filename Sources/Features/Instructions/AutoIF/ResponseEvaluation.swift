@@ -37,19 +37,7 @@ public enum ResponseEvaluation {
     public static func evaluate(functions: [String], responses: [String], timeout: Duration?,
                                 runner: some FunctionRunner,
                                 progress: (@Sendable (_ done: Int, _ total: Int) -> Void)? = nil) async throws -> Evaluation {
-        let runs = try await withThrowingTaskGroup(of: (Int, FunctionRun).self) { group in
-            for (index, source) in functions.enumerated() {
-                group.addTask { (index, try await runner.run(source: source, inputs: responses, timeout: timeout)) }
-            }
-            var runs = [FunctionRun?](repeating: nil, count: functions.count)
-            var done = 0
-            for try await (index, run) in group {
-                runs[index] = run
-                done += 1
-                progress?(done, functions.count)
-            }
-            return runs.map { $0! }
-        }
+        let runs = try await runner.runAll(functions, inputs: responses, timeout: timeout, progress: progress)
         var skipped: [(Int, String)] = []
         var columns: [[CallOutcome]] = []
         for (index, run) in runs.enumerated() {
