@@ -65,3 +65,36 @@ extension LoadedModel {
         return ScoreResult.Token(token: token, logprob: Double(logits[Int(token)]) - logNormalizer, top: top)
     }
 }
+
+extension LoadedModel {
+    /// Log-probabilities of each of `labels` as the next token after each of `positions` (indices into
+    /// `tokens`), from one forward pass over `tokens`: what step-wise verifiers read.
+    public func labelLogProbabilities(tokens: [Int32], positions: [Int], labels: [Int32]) async throws(EngineError) -> [[Double]] {
+        guard !tokens.isEmpty else { throw EngineError.invalidInput(field: "solution", reason: "is empty after tokenization") }
+        guard tokens.count <= contextLength else { throw EngineError.contextOverflow(needed: tokens.count, limit: contextLength) }
+        guard positions.allSatisfy({ (0..<tokens.count).contains($0) }) else {
+            throw EngineError.invalidInput(field: "solution", reason: "a step marker lies outside the text")
+        }
+        let wanted = Array(Set(positions)).sorted()
+        return try await compute { cancelled throws(EngineError) in
+            let cache = self.transformer.makeCache(capacity: tokens.count)
+            let vocabulary = self.configuration.vocabularySize
+            var byPosition: [Int: [Double]] = [:]
+            var offset = 0
+            while offset < tokens.count {
+                if cancelled.isSet { throw EngineError.cancelled }
+                let end = min(offset + self.transformer.maxBatch, tokens.count)
+                let rows = wanted.filter { $0 >= offset && $0 < end }.map { $0 - offset }
+                let logits = self.transformer.forward(Array(tokens[offset..<end]), cache: cache, logits: rows.isEmpty ? .none : .rows(rows))
+                for (r, row) in rows.enumerated() {
+                    let slice = Array(logits[(r * vocabulary)..<((r + 1) * vocabulary)])
+                    let maximum = Double(slice.max() ?? 0)
+                    let normalizer = maximum + log(slice.reduce(0.0) { $0 + exp(Double($1) - maximum) })
+                    byPosition[offset + row] = labels.map { Double(slice[Int($0)]) - normalizer }
+                }
+                offset = end
+            }
+            return positions.map { byPosition[$0]! }
+        }
+    }
+}

@@ -35,6 +35,8 @@ public final class Transformer: @unchecked Sendable {
         case none
         case last
         case all
+        /// Only these rows of the batch (indices into `tokens`, ascending).
+        case rows([Int])
     }
 
     /// Feeds `tokens` (at most `maxBatch`) at the cache's next positions and returns logits for the
@@ -113,14 +115,19 @@ public final class Transformer: @unchecked Sendable {
         }
 
         // Output norm and unembedding for the rows asked for.          logits: [rows, vocabulary]
-        let firstRow: Int
+        let selected: [Int]
         switch logits {
         case .none: return []
-        case .last: firstRow = T - 1
-        case .all: firstRow = 0
+        case .last: selected = [T - 1]
+        case .all: selected = Array(0..<T)
+        case .rows(let chosen): selected = chosen
         }
-        let rows = T - firstRow
-        normRows(x + firstRow * e, w.outputNorm, into: h, rows: rows, width: e)
+        let rows = selected.count
+        if rows == 0 { return [] }
+        for (r, row) in selected.enumerated() where r != row {
+            (x + r * e).update(from: x + row * e, count: e)   // ascending, so sources are never overwritten first
+        }
+        normRows(x, w.outputNorm, into: h, rows: rows, width: e)
         var result = [Float](repeating: 0, count: rows * c.vocabularySize)
         result.withUnsafeMutableBufferPointer { linear(w.output, h, tokens: rows, bias: nil, $0.baseAddress!, scratch: s) }
         return result

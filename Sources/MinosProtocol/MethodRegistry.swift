@@ -20,6 +20,8 @@ public enum MethodRegistry {
         TextScore.self,
         VerifyAnswer.self,
         VerifyAnswerBatch.self,
+        VerifySteps.self,
+        VerifyOutcome.self,
         InstructionsCheck.self,
         InstructionsCheckBatch.self,
         InstructionsRegister.self,

@@ -17,6 +17,8 @@ enum ErrorMapping {
             return RPCError(params: error)
         case let error as EngineError:
             return rpcError(for: error)
+        case let error as StepVerifier.Failure:
+            return .invalidParams(error.message, path: "params.\(error.field)")
         case let error as SandboxError:
             return RPCError(.sandboxFailure, "sandbox: \(error)")
         case let error as StoreError:

@@ -47,6 +47,7 @@ public final class MinosServer: Sendable {
         registerLifecycleHandlers()
         registerDaemonHandlers()
         registerVerifyHandlers()
+        registerVerifierModelHandlers()
         registerInstructionCheckHandlers()
         registerInstructionFunctionHandlers()
         registerModelHandlers()

@@ -1,3 +1,4 @@
+import Foundation
 import JSON
 import TestSupport
 import Testing
@@ -39,5 +40,35 @@ struct VerifyAnswerTests {
         let reply = try d.call("verify/answerBatch", ["pairs": [["answer": "1", "reference": "1"], ["answer": "1", "solution": "1", "reference": "1"]]])
         #expect(reply.errorCode == -32602)
         #expect(reply["error"]?["data"]?["path"] == "params.pairs[1]")
+    }
+
+    @Test("verify/steps and verify/outcome give valid probabilities from a verifier model")
+    func stepsAndOutcome() throws {
+        let d = try daemon()
+        #expect(try d.call("model/load", ["path": .string(try syntheticModelPath()), "name": "v"])["result"] != nil)
+        let result = try #require(try d.call("verify/steps", ["model": "v", "profile": "judge", "question": "What is 2+3?",
+                                                              "solution": "2+3 = 5\nso the answer is 5"])["result"])
+        let steps = try #require(result["steps"]?.arrayValue)
+        #expect(steps.count == 2)
+        var probabilities: [Double] = []
+        for step in steps {
+            let p = try #require(step["probability"]?.doubleValue), odds = try #require(step["logOdds"]?.doubleValue)
+            #expect(p > 0 && p < 1)
+            #expect(abs(p - 1 / (1 + exp(-odds))) < 1e-9)
+            probabilities.append(p)
+        }
+        let aggregates = try #require(result["aggregates"])
+        #expect(aggregates["min"]?.doubleValue == probabilities.min())
+        #expect(aggregates["last"]?.doubleValue == probabilities.last)
+        #expect(abs((aggregates["product"]?.doubleValue ?? 0) - probabilities.reduce(1, *)) < 1e-12)
+        // Steps given directly score the same as the split solution.
+        let direct = try d.call("verify/steps", ["model": "v", "profile": "judge", "question": "What is 2+3?",
+                                                 "steps": ["2+3 = 5", "so the answer is 5"]])["result"]
+        #expect(direct?["steps"] == result["steps"])
+        let outcome = try #require(try d.call("verify/outcome", ["model": "v", "profile": "judge", "question": "q", "solution": "5"])["result"])
+        #expect((outcome["probability"]?.doubleValue ?? -1) > 0)
+        #expect(try d.call("verify/steps", ["model": "v", "profile": "nope", "question": "q", "solution": "a"]).errorCode == -32602)
+        #expect(try d.call("verify/steps", ["model": "w", "question": "q", "solution": "a"]).errorCode == -33000)
+        #expect(try d.call("verify/steps", ["model": "v", "question": "q", "solution": "\n\n"]).errorCode == -32602)
     }
 }

@@ -1,3 +1,4 @@
+import Engine
 import Features
 import JSONRPC
 import MinosProtocol
@@ -40,5 +41,58 @@ extension MinosServer {
     static func wire(_ v: AnswerVerdict, extraction: String?) -> VerifyWire.Verdict {
         VerifyWire.Verdict(equivalent: v.equivalent, extracted: v.extracted, extraction: extraction,
                            normalizedAnswer: v.normalizedAnswer, normalizedReference: v.normalizedReference, reason: v.reason)
+    }
+}
+
+/// A loaded model as the verifier features see it.
+struct EngineVerifierModel: VerifierModel {
+    let model: LoadedModel
+
+    func tokenize(_ text: String, addSpecial: Bool) -> [Int32] {
+        model.tokenizer.encode(text, addSpecial: addSpecial, parseSpecial: false)
+    }
+
+    func labelLogProbabilities(tokens: [Int32], positions: [Int], labels: [Int32]) async throws -> [[Double]] {
+        try await model.labelLogProbabilities(tokens: tokens, positions: positions, labels: labels)
+    }
+}
+
+extension MinosServer {
+    func registerVerifierModelHandlers() {
+        connection.register(VerifySteps.self) { [self] params, _ in
+            let profile = try Self.profile(params.profile)
+            let verifier = EngineVerifierModel(model: try engine.model(params.model))
+            let steps: [String]
+            switch (params.solution, params.steps) {
+            case (let solution?, nil): steps = profile.steps(of: solution)
+            case (nil, let given?): steps = given
+            default: throw RPCError.invalidParams("give exactly one of solution and steps", path: "params")
+            }
+            guard !steps.isEmpty else { throw RPCError.invalidParams("the solution has no steps", path: params.solution == nil ? "params.steps" : "params.solution") }
+            let result = try await StepVerifier.scoreSteps(question: params.question, steps: steps, profile: profile, model: verifier)
+            return VerifySteps.Result(
+                profile: profile.name,
+                steps: result.steps.map { .init(text: $0.text, probability: $0.probability, logOdds: $0.logOdds) },
+                aggregates: .init(min: result.aggregates.min, product: result.aggregates.product,
+                                  last: result.aggregates.last, mean: result.aggregates.mean),
+                tokens: result.tokens)
+        }
+
+        connection.register(VerifyOutcome.self) { [self] params, _ in
+            let profile = try Self.profile(params.profile)
+            let verifier = EngineVerifierModel(model: try engine.model(params.model))
+            let score = try await StepVerifier.scoreOutcome(question: params.question, solution: params.solution,
+                                                            profile: profile, model: verifier)
+            return VerifyOutcome.Result(text: score.text, probability: score.probability, logOdds: score.logOdds)
+        }
+    }
+
+    static func profile(_ name: String?) throws -> VerifierProfile {
+        let wanted = name ?? VerifierProfile.mathShepherd.name
+        guard let profile = VerifierProfile.builtIn.first(where: { $0.name == wanted }) else {
+            throw RPCError.invalidParams("unknown verifier profile '\(wanted)'; built-in: \(VerifierProfile.builtIn.map(\.name).joined(separator: ", "))",
+                                         path: "params.profile")
+        }
+        return profile
     }
 }
