@@ -87,14 +87,60 @@ extension LoadedModel {
                 let rows = wanted.filter { $0 >= offset && $0 < end }.map { $0 - offset }
                 let logits = self.transformer.forward(Array(tokens[offset..<end]), cache: cache, logits: rows.isEmpty ? .none : .rows(rows))
                 for (r, row) in rows.enumerated() {
-                    let slice = Array(logits[(r * vocabulary)..<((r + 1) * vocabulary)])
-                    let maximum = Double(slice.max() ?? 0)
-                    let normalizer = maximum + log(slice.reduce(0.0) { $0 + exp(Double($1) - maximum) })
-                    byPosition[offset + row] = labels.map { Double(slice[Int($0)]) - normalizer }
+                    byPosition[offset + row] = Self.logProbabilities(of: labels, in: logits, row: r, vocabulary: vocabulary)
                 }
                 offset = end
             }
             return positions.map { byPosition[$0]! }
         }
+    }
+}
+
+extension LoadedModel {
+    /// `labelLogProbabilities` for several sequences that all start with `prefix`: the prefix is
+    /// computed once and its KV cache copied into each sequence's cache, so only the suffixes are
+    /// run per sequence. `positions[i]` index into `prefix + suffixes[i]` and must lie in the suffix.
+    public func labelLogProbabilities(prefix: [Int32], suffixes: [[Int32]], positions: [[Int]],
+                                      labels: [Int32]) async throws(EngineError) -> [[[Double]]] {
+        guard !prefix.isEmpty else { throw EngineError.invalidInput(field: "question", reason: "is empty after tokenization") }
+        for (suffix, wanted) in zip(suffixes, positions) {
+            guard prefix.count + suffix.count <= contextLength else {
+                throw EngineError.contextOverflow(needed: prefix.count + suffix.count, limit: contextLength)
+            }
+            guard wanted.allSatisfy({ $0 >= prefix.count && $0 < prefix.count + suffix.count }) else {
+                throw EngineError.invalidInput(field: "candidates", reason: "a step marker lies outside the candidate")
+            }
+        }
+        return try await compute { cancelled throws(EngineError) in
+            let shared = self.transformer.makeCache(capacity: prefix.count)
+            _ = try self.prefill(prefix, cache: shared, cancelled: cancelled)
+            let vocabulary = self.configuration.vocabularySize
+            var results: [[[Double]]] = []
+            for (suffix, wanted) in zip(suffixes, positions) {
+                let cache = self.transformer.makeCache(capacity: prefix.count + suffix.count)
+                cache.copyPrefix(from: shared, count: prefix.count)
+                var byPosition: [Int: [Double]] = [:]
+                var offset = 0
+                while offset < suffix.count {
+                    if cancelled.isSet { throw EngineError.cancelled }
+                    let end = min(offset + self.transformer.maxBatch, suffix.count)
+                    let rows = Set(wanted).map { $0 - prefix.count }.filter { $0 >= offset && $0 < end }.sorted().map { $0 - offset }
+                    let logits = self.transformer.forward(Array(suffix[offset..<end]), cache: cache, logits: rows.isEmpty ? .none : .rows(rows))
+                    for (r, row) in rows.enumerated() {
+                        byPosition[prefix.count + offset + row] = Self.logProbabilities(of: labels, in: logits, row: r, vocabulary: vocabulary)
+                    }
+                    offset = end
+                }
+                results.append(wanted.map { byPosition[$0]! })
+            }
+            return results
+        }
+    }
+
+    static func logProbabilities(of labels: [Int32], in logits: [Float], row: Int, vocabulary: Int) -> [Double] {
+        let slice = logits[(row * vocabulary)..<((row + 1) * vocabulary)]
+        let maximum = Double(slice.max() ?? 0)
+        let normalizer = maximum + log(slice.reduce(0.0) { $0 + exp(Double($1) - maximum) })
+        return labels.map { Double(slice[slice.startIndex + Int($0)]) - normalizer }
     }
 }

@@ -22,6 +22,7 @@ public enum MethodRegistry {
         VerifyAnswerBatch.self,
         VerifySteps.self,
         VerifyOutcome.self,
+        VerifyRank.self,
         InstructionsCheck.self,
         InstructionsCheckBatch.self,
         InstructionsRegister.self,

@@ -48,6 +48,7 @@ public final class MinosServer: Sendable {
         registerDaemonHandlers()
         registerVerifyHandlers()
         registerVerifierModelHandlers()
+        registerRankHandler()
         registerInstructionCheckHandlers()
         registerInstructionFunctionHandlers()
         registerModelHandlers()

@@ -36,3 +36,22 @@ struct BatchGenerationTests {
         #expect(result.stopReason == .length)
     }
 }
+
+@Suite("Shared-prefix scoring")
+struct SharedPrefixTests {
+    @Test("sharing the prefix's KV cache gives the same scores as separate passes")
+    func sharedEqualsSeparate() async throws {
+        let (_, path) = try syntheticFile { $0.architecture = "qwen2"; $0.matrixType = .q8_0 }
+        let engine = Engine(threads: 2, memoryLimit: nil)
+        let model = try await engine.load(path: path, name: "shared", contextLength: nil) { _, _ in }
+        let prefix: [Int32] = [10, 11, 12, 13, 14, 15, 16]
+        let suffixes: [[Int32]] = [[20, 21, 22], [30, 31], [40, 41, 42, 43, 44]]
+        let positions = suffixes.map { suffix in (0..<suffix.count).map { prefix.count + $0 } }
+        let labels: [Int32] = [5, 6]
+        let shared = try await model.labelLogProbabilities(prefix: prefix, suffixes: suffixes, positions: positions, labels: labels)
+        for (i, suffix) in suffixes.enumerated() {
+            let separate = try await model.labelLogProbabilities(tokens: prefix + suffix, positions: positions[i], labels: labels)
+            for (a, b) in zip(shared[i].joined(), separate.joined()) { #expect(abs(a - b) < 1e-5, "candidate \(i)") }
+        }
+    }
+}

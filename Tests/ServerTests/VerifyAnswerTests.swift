@@ -71,4 +71,24 @@ struct VerifyAnswerTests {
         #expect(try d.call("verify/steps", ["model": "w", "question": "q", "solution": "a"]).errorCode == -33000)
         #expect(try d.call("verify/steps", ["model": "v", "question": "q", "solution": "\n\n"]).errorCode == -32602)
     }
+
+    @Test("verify/rank: majority without a model; verifier methods with one")
+    func rank() throws {
+        let d = try daemon()
+        let candidates: JSONValue = ["so \\boxed{12}", "#### 15", "The answer is 12.", "I give up"]
+        let majority = try #require(try d.call("verify/rank", ["question": "q", "candidates": candidates, "reference": "12"])["result"])
+        #expect(majority["answer"] == "12")
+        #expect(majority["correct"] == true)
+        #expect(majority["support"] == 0.5)
+        #expect(try d.call("verify/rank", ["question": "q", "candidates": candidates, "method": "verifier"]).errorCode == -32602)
+        #expect(try d.call("model/load", ["path": .string(try syntheticModelPath()), "name": "v"])["result"] != nil)
+        for method in ["verifier", "weighted", "verifierMajority"] {
+            let result = try #require(try d.call("verify/rank", ["question": "What is 3 * 4?", "candidates": candidates, "method": .string(method),
+                                                                 "model": "v", "profile": "judge"])["result"], "\(method)")
+            let scores = result["candidates"]?.arrayValue?.compactMap { $0["score"]?.doubleValue } ?? []
+            #expect(scores.count == 4)
+            #expect(scores.allSatisfy { $0 > 0 && $0 < 1 })
+            #expect(result["chosen"]?.intValue != nil)
+        }
+    }
 }

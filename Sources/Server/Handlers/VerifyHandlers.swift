@@ -55,6 +55,10 @@ struct EngineVerifierModel: VerifierModel {
     func labelLogProbabilities(tokens: [Int32], positions: [Int], labels: [Int32]) async throws -> [[Double]] {
         try await model.labelLogProbabilities(tokens: tokens, positions: positions, labels: labels)
     }
+
+    func labelLogProbabilities(prefix: [Int32], suffixes: [[Int32]], positions: [[Int]], labels: [Int32]) async throws -> [[[Double]]] {
+        try await model.labelLogProbabilities(prefix: prefix, suffixes: suffixes, positions: positions, labels: labels)
+    }
 }
 
 extension MinosServer {
@@ -84,6 +88,28 @@ extension MinosServer {
             let score = try await StepVerifier.scoreOutcome(question: params.question, solution: params.solution,
                                                             profile: profile, model: verifier)
             return VerifyOutcome.Result(text: score.text, probability: score.probability, logOdds: score.logOdds)
+        }
+    }
+
+    func registerRankHandler() {
+        connection.register(VerifyRank.self) { [self] params, _ in
+            guard !params.candidates.isEmpty else { throw RPCError.invalidParams("give at least one candidate", path: "params.candidates") }
+            let method = CandidateRanking.Method(rawValue: (params.method ?? .majority).rawValue)!
+            var scores: [Double]?
+            if method.needsVerifier {
+                guard let name = params.model else {
+                    throw RPCError.invalidParams("method \(method.rawValue) needs a verifier model", path: "params.model")
+                }
+                let verifier = EngineVerifierModel(model: try engine.model(name))
+                scores = try await StepVerifier.scoreCandidates(question: params.question, candidates: params.candidates,
+                                                                profile: try Self.profile(params.profile), model: verifier)
+            }
+            let ranked = CandidateRanking.rank(candidates: params.candidates, scores: scores, reference: params.reference, method: method)
+            return VerifyRank.Result(
+                method: method.rawValue, chosen: ranked.chosenIndex, answer: ranked.chosenAnswer, support: ranked.support,
+                correct: ranked.chosenCorrect,
+                groups: ranked.groups.map { .init(answer: $0.answer, candidates: $0.members, votes: $0.votes, weight: $0.weight) },
+                candidates: ranked.candidates.enumerated().map { .init(index: $0, answer: $1.answer, score: $1.score, correct: $1.correct) })
         }
     }
 

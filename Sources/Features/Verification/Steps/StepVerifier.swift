@@ -6,6 +6,19 @@ public protocol VerifierModel: Sendable {
     func tokenize(_ text: String, addSpecial: Bool) -> [Int32]
     /// Log-probabilities of each label token as the next token after each position, in one pass.
     func labelLogProbabilities(tokens: [Int32], positions: [Int], labels: [Int32]) async throws -> [[Double]]
+    /// The same for several sequences sharing `prefix` (positions index into prefix + suffix); a model
+    /// can compute the prefix once. The default runs each sequence on its own.
+    func labelLogProbabilities(prefix: [Int32], suffixes: [[Int32]], positions: [[Int]], labels: [Int32]) async throws -> [[[Double]]]
+}
+
+extension VerifierModel {
+    public func labelLogProbabilities(prefix: [Int32], suffixes: [[Int32]], positions: [[Int]], labels: [Int32]) async throws -> [[[Double]]] {
+        var results: [[[Double]]] = []
+        for (suffix, wanted) in zip(suffixes, positions) {
+            results.append(try await labelLogProbabilities(tokens: prefix + suffix, positions: wanted, labels: labels))
+        }
+        return results
+    }
 }
 
 /// Scores a solution step by step (or as a whole) with a verifier model under a profile, reading
@@ -89,6 +102,27 @@ public enum StepVerifier {
             positions.append(tokens.count - 1)
         }
         return (tokens, positions)
+    }
+
+    /// One score per candidate: the minimum step probability for a step-tag profile (Math-Shepherd),
+    /// else the outcome probability; the question's prefix is shared across candidates.
+    public static func scoreCandidates(question: String, candidates: [String], profile: VerifierProfile,
+                                       model: some VerifierModel) async throws -> [Double] {
+        let stepwise = profile.name == VerifierProfile.mathShepherd.name || profile.stepSplit == .tag
+        let template = profile.template.replacingOccurrences(of: "{question}", with: question)
+        let prefix = model.tokenize(template.components(separatedBy: "{solution}")[0], addSpecial: true)
+        var suffixes: [[Int32]] = [], positions: [[Int]] = []
+        for candidate in candidates {
+            let steps = stepwise ? profile.steps(of: candidate) : [candidate]
+            let (tokens, marks) = layout(question: question, steps: steps.isEmpty ? [candidate] : steps,
+                                         marker: stepwise ? profile.stepMarker : nil,
+                                         finalMarker: stepwise ? nil : profile.outcomeMarker, profile: profile, model: model)
+            suffixes.append(Array(tokens[prefix.count...]))
+            positions.append(marks)
+        }
+        let labels = try labelTokens(profile, model)
+        let logprobs = try await model.labelLogProbabilities(prefix: prefix, suffixes: suffixes, positions: positions, labels: labels)
+        return logprobs.map { marks in marks.map { 1 / (1 + exp(-($0[0] - $0[1]))) }.min() ?? 0 }
     }
 
     static func labelTokens(_ profile: VerifierProfile, _ model: some VerifierModel) throws -> [Int32] {
