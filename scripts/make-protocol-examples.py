@@ -86,6 +86,12 @@ EXAMPLES = [
     ("verify.outcome", "verify/outcome", "Score a whole solution once.", True,
      [LOAD, rpc(2, "verify/outcome", {"model": "tiny", "profile": "judge", "question": "What is 2 + 3?",
                                       "solution": "The answer is 5."})], ["result.bytesResident"]),
+    ("verify.rank", "verify/rank", "Best-of-N by majority vote (no model), with a reference.", True,
+     [rpc(1, "verify/rank", {"question": "What is 3 * 4?", "reference": "12", "candidates": [
+         "3 * 4 = 12, so \\boxed{12}", "Adding gives 15.\n#### 15", "The answer is 12.", "I am not sure."]})], []),
+    ("verify.rank.weighted", "verify/rank", "Verifier-weighted vote (SC+verifier) with a loaded verifier model.", True,
+     [LOAD, rpc(2, "verify/rank", {"question": "What is 3 * 4?", "method": "weighted", "model": "tiny", "profile": "judge",
+                                   "candidates": ["so \\boxed{12}", "#### 15", "The answer is 12."]})], ["result.bytesResident"]),
     ("instructions.check", "instructions/check", "Check one response; loose mode forgives a chatty first line.", True,
      [rpc(1, "instructions/check", {"response": "Sure, here it is:\nTHE SKY IS BLUE AND THE GRASS IS GREEN",
                                     "instructions": [{"id": "change_case:english_capital"},
