@@ -50,6 +50,8 @@ ALWAYS_TRUE = "def evaluate(response):\n    return True"
 UPPER = "def evaluate(response):\n    return response.upper() == response"
 CASES = [{"input": "one two three", "output": True}, {"input": "just two", "output": False},
          {"input": "a b c d", "output": True}, {"input": "one", "output": False}]
+MY_PROFILE = {"name": "my-judge", "template": "Problem: {question}\nAnswer: {solution}", "stepSplit": "newlines",
+              "stepMarker": "\nCorrect so far?", "outcomeMarker": "\nIs the answer right?", "positive": " yes", "negative": " no"}
 REGISTER = rpc(1, "instructions/register", {"instruction": "Answer in at least three words.",
                                             "functions": [AT_LEAST_3, AT_LEAST_3_B], "cases": CASES})
 
@@ -92,6 +94,16 @@ EXAMPLES = [
     ("verify.rank.weighted", "verify/rank", "Verifier-weighted vote (SC+verifier) with a loaded verifier model.", True,
      [LOAD, rpc(2, "verify/rank", {"question": "What is 3 * 4?", "method": "weighted", "model": "tiny", "profile": "judge",
                                    "candidates": ["so \\boxed{12}", "#### 15", "The answer is 12."]})], ["result.bytesResident"]),
+    ("verify.profiles.save", "verify/profiles/save", "Store a user-defined verifier profile.", True,
+     [rpc(1, "verify/profiles/save", {"profile": MY_PROFILE})], []),
+    ("verify.profiles.list", "verify/profiles/list", "Built-in and stored profiles.", True,
+     [rpc(1, "verify/profiles/save", {"profile": MY_PROFILE}), rpc(2, "verify/profiles/list")], []),
+    ("verify.profiles.delete", "verify/profiles/delete", "Delete a stored profile; a second delete finds nothing.", True,
+     [rpc(1, "verify/profiles/save", {"profile": MY_PROFILE}), rpc(2, "verify/profiles/delete", {"name": "my-judge"}),
+      rpc(3, "verify/profiles/delete", {"name": "my-judge"})], []),
+    ("verify.critique", "verify/critique", "Step-by-step feedback and its parsed verdicts (a random model writes nonsense).", True,
+     [LOAD, rpc(2, "verify/critique", {"model": "tiny", "question": "What is 2 + 2?", "solution": "Step 1: 2 + 2 = 4", "maxTokens": 16})],
+     ["result.bytesResident"]),
     ("instructions.check", "instructions/check", "Check one response; loose mode forgives a chatty first line.", True,
      [rpc(1, "instructions/check", {"response": "Sure, here it is:\nTHE SKY IS BLUE AND THE GRASS IS GREEN",
                                     "instructions": [{"id": "change_case:english_capital"},

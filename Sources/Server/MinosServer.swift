@@ -49,6 +49,8 @@ public final class MinosServer: Sendable {
         registerVerifyHandlers()
         registerVerifierModelHandlers()
         registerRankHandler()
+        registerProfileHandlers()
+        registerCritiqueHandler()
         registerInstructionCheckHandlers()
         registerInstructionFunctionHandlers()
         registerModelHandlers()

@@ -53,5 +53,12 @@ extension Migration {
                 PRIMARY KEY (instruction_id, position)
             );
             """),
+        Migration(version: 3, name: "verifier profiles", sql: """
+            CREATE TABLE verifier_profiles (
+                name TEXT PRIMARY KEY,
+                definition TEXT NOT NULL,
+                updated_at REAL NOT NULL
+            );
+            """),
     ]
 }

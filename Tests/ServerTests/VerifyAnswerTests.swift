@@ -91,4 +91,47 @@ struct VerifyAnswerTests {
             #expect(result["chosen"]?.intValue != nil)
         }
     }
+
+    @Test("user-defined verifier profiles are stored, used, listed, deleted, and survive a restart")
+    func profiles() throws {
+        let path = temporaryStorePath()
+        let profile: JSONValue = ["name": "my-judge", "template": "Q: {question}\nA: {solution}", "stepSplit": "newlines",
+                                  "stepMarker": "\nok?", "outcomeMarker": "\nright?", "positive": " y", "negative": " n"]
+        do {
+            let d = try DaemonProcess(arguments: ["--db", path, "--no-handshake"])
+            #expect(try d.call("verify/profiles/save", ["profile": profile])["result"]?["name"] == "my-judge")
+            var builtIn = profile.objectValue!
+            builtIn["name"] = "judge"
+            #expect(try d.call("verify/profiles/save", ["profile": .object(builtIn)]).errorCode == -32602)
+            var bad = profile.objectValue!
+            bad["template"] = "no placeholders"
+            #expect(try d.call("verify/profiles/save", ["profile": .object(bad)])["error"]?["data"]?["path"] == "params.profile.template")
+            d.closeInput()
+            _ = try d.waitForExit()
+        }
+        let d = try DaemonProcess(arguments: ["--db", path, "--no-handshake"])
+        let names = try d.call("verify/profiles/list")["result"]?["profiles"]?.arrayValue?.compactMap { $0["name"]?.stringValue }
+        #expect(names == ["math-shepherd", "math-minos", "judge", "my-judge"])
+        #expect(try d.call("model/load", ["path": .string(try syntheticModelPath()), "name": "v"])["result"] != nil)
+        let steps = try d.call("verify/steps", ["model": "v", "profile": "my-judge", "question": "q", "solution": "a\nb"])["result"]
+        #expect(steps?["profile"] == "my-judge")
+        #expect(steps?["steps"]?.arrayValue?.count == 2)
+        #expect(try d.call("verify/profiles/delete", ["name": "my-judge"])["result"]?["deleted"] == "my-judge")
+        #expect(try d.call("verify/profiles/delete", ["name": "my-judge"]).errorCode == -33008)
+        #expect(try d.call("verify/steps", ["model": "v", "profile": "my-judge", "question": "q", "solution": "a"]).errorCode == -32602)
+    }
+
+    @Test("verify/critique generates feedback and returns its parsed structure")
+    func critique() throws {
+        let d = try daemon()
+        #expect(try d.call("model/load", ["path": .string(try syntheticModelPath()), "name": "c"])["result"] != nil)
+        let result = try #require(try d.call("verify/critique", ["model": "c", "question": "What is 2+2?", "solution": "Step 1: 4", "maxTokens": 12])["result"])
+        #expect(result["feedback"]?.stringValue != nil)
+        #expect(result["steps"]?.arrayValue != nil)
+        // Greedy by default: the same feedback twice.
+        let again = try d.call("verify/critique", ["model": "c", "question": "What is 2+2?", "solution": "Step 1: 4", "maxTokens": 12])["result"]
+        #expect(again?["feedback"] == result["feedback"])
+        #expect(try d.call("verify/critique", ["model": "c", "question": "q", "solution": "s", "temperature": -1]).errorCode == -32602)
+        #expect(try d.call("verify/critique", ["model": "nope", "question": "q", "solution": "s"]).errorCode == -33000)
+    }
 }

@@ -75,18 +75,26 @@ extension MinosServer {
             prompt = model.tokenizer.encode(text, addSpecial: true, parseSpecial: false)
         case (nil, let messages?):
             guard !messages.isEmpty else { throw RPCError.invalidParams("messages must not be empty", path: "params.messages") }
-            let rendered = model.chatTemplate.render(messages.map { ChatMessage(role: $0.role, content: $0.content) })
-            prompt = model.tokenizer.encode(rendered, addSpecial: true, parseSpecial: true)
-            // End-of-turn markers stop generation like EOS does.
-            for marker in model.chatTemplate.endOfTurn {
-                let ids = model.tokenizer.encode(marker, addSpecial: false, parseSpecial: true)
-                if ids.count == 1 { stopTokens.append(ids[0]) }
-            }
+            let chat = chatPrompt(messages.map { ChatMessage(role: $0.role, content: $0.content) }, model: model)
+            prompt = chat.tokens
+            stopTokens += chat.stopTokens
         default:
             throw RPCError.invalidParams("give exactly one of prompt and messages", path: "params")
         }
         return GenerationRequest(prompt: prompt, sampling: sampling, maxTokens: maxTokens, stopStrings: p.stop ?? [],
                                  stopTokens: stopTokens, ignoreEOS: p.ignoreEOS ?? false)
+    }
+
+    /// Chat messages rendered with the model's template, tokenized (special-token texts parsed), and
+    /// the template's end-of-turn tokens, which stop generation like EOS does.
+    static func chatPrompt(_ messages: [ChatMessage], model: LoadedModel) -> (tokens: [Int32], stopTokens: [Int32]) {
+        let rendered = model.chatTemplate.render(messages)
+        let tokens = model.tokenizer.encode(rendered, addSpecial: true, parseSpecial: true)
+        let stops = model.chatTemplate.endOfTurn.compactMap { marker -> Int32? in
+            let ids = model.tokenizer.encode(marker, addSpecial: false, parseSpecial: true)
+            return ids.count == 1 ? ids[0] : nil
+        }
+        return (tokens, stops)
     }
 
     static func rate(_ count: Int, _ seconds: Double) -> Double {

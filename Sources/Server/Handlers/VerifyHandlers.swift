@@ -1,5 +1,6 @@
 import Engine
 import Features
+import JSON
 import JSONRPC
 import MinosProtocol
 
@@ -64,7 +65,7 @@ struct EngineVerifierModel: VerifierModel {
 extension MinosServer {
     func registerVerifierModelHandlers() {
         connection.register(VerifySteps.self) { [self] params, _ in
-            let profile = try Self.profile(params.profile)
+            let profile = try self.profile(params.profile)
             let verifier = EngineVerifierModel(model: try engine.model(params.model))
             let steps: [String]
             switch (params.solution, params.steps) {
@@ -83,7 +84,7 @@ extension MinosServer {
         }
 
         connection.register(VerifyOutcome.self) { [self] params, _ in
-            let profile = try Self.profile(params.profile)
+            let profile = try self.profile(params.profile)
             let verifier = EngineVerifierModel(model: try engine.model(params.model))
             let score = try await StepVerifier.scoreOutcome(question: params.question, solution: params.solution,
                                                             profile: profile, model: verifier)
@@ -102,7 +103,7 @@ extension MinosServer {
                 }
                 let verifier = EngineVerifierModel(model: try engine.model(name))
                 scores = try await StepVerifier.scoreCandidates(question: params.question, candidates: params.candidates,
-                                                                profile: try Self.profile(params.profile), model: verifier)
+                                                                profile: try self.profile(params.profile), model: verifier)
             }
             let ranked = CandidateRanking.rank(candidates: params.candidates, scores: scores, reference: params.reference, method: method)
             return VerifyRank.Result(
@@ -113,12 +114,83 @@ extension MinosServer {
         }
     }
 
-    static func profile(_ name: String?) throws -> VerifierProfile {
+    /// A built-in profile, or one stored with verify/profiles/save.
+    func profile(_ name: String?) throws -> VerifierProfile {
         let wanted = name ?? VerifierProfile.mathShepherd.name
-        guard let profile = VerifierProfile.builtIn.first(where: { $0.name == wanted }) else {
-            throw RPCError.invalidParams("unknown verifier profile '\(wanted)'; built-in: \(VerifierProfile.builtIn.map(\.name).joined(separator: ", "))",
+        if let builtIn = VerifierProfile.builtIn.first(where: { $0.name == wanted }) { return builtIn }
+        guard let definition = try store.verifierProfile(named: wanted) else {
+            throw RPCError.invalidParams("unknown verifier profile '\(wanted)'; built-in: \(VerifierProfile.builtIn.map(\.name).joined(separator: ", ")), or save one with verify/profiles/save",
                                          path: "params.profile")
         }
-        return profile
+        return try Self.decodeProfile(definition)
+    }
+
+    func registerCritiqueHandler() {
+        connection.register(VerifyCritique.self) { [self] params, _ in
+            let model = try engine.model(params.model)
+            var sampling = SamplingParameters()
+            sampling.temperature = params.temperature ?? 0
+            sampling.seed = params.seed
+            if let problem = sampling.problem() {
+                throw RPCError.invalidParams("\(problem.field) \(problem.message)", path: "params.\(problem.field)")
+            }
+            let maxTokens = params.maxTokens ?? 512
+            guard maxTokens >= 1 else { throw RPCError.invalidParams("maxTokens must be at least 1", path: "params.maxTokens") }
+            let chat = Self.chatPrompt([ChatMessage(role: "user", content: Critique.request(question: params.question, solution: params.solution))],
+                                       model: model)
+            let request = GenerationRequest(prompt: chat.tokens, sampling: sampling, maxTokens: maxTokens, stopTokens: chat.stopTokens)
+            let cacheBytes = model.transformer.cacheBytes(capacity: min(model.contextLength, request.prompt.count + request.maxTokens))
+            try engine.reserve(cacheBytes)
+            defer { engine.release(cacheBytes) }
+            let feedback = try await model.generate(request).text
+            let parsed = Critique.parse(feedback)
+            return VerifyCritique.Result(feedback: feedback,
+                                         steps: parsed.steps.map { .init(step: $0.step, text: $0.text, correct: $0.correct) },
+                                         final: parsed.final)
+        }
+    }
+
+    func registerProfileHandlers() {
+        connection.register(VerifyProfilesSave.self) { [self] params, _ in
+            let wire = params.profile
+            guard !VerifierProfile.builtIn.contains(where: { $0.name == wire.name }) else {
+                throw RPCError.invalidParams("'\(wire.name)' is a built-in profile; choose another name", path: "params.profile.name")
+            }
+            guard !wire.name.isEmpty else { throw RPCError.invalidParams("name must not be empty", path: "params.profile.name") }
+            guard let split = VerifierProfile.StepSplit(rawValue: wire.stepSplit) else {
+                throw RPCError.invalidParams("stepSplit must be newlines, stepPrefix or tag", path: "params.profile.stepSplit")
+            }
+            guard wire.template.contains("{question}"), wire.template.contains("{solution}") else {
+                throw RPCError.invalidParams("template must contain {question} and {solution}", path: "params.profile.template")
+            }
+            guard !wire.positive.isEmpty, !wire.negative.isEmpty, wire.positive != wire.negative else {
+                throw RPCError.invalidParams("positive and negative labels must be different and not empty", path: "params.profile.positive")
+            }
+            let profile = VerifierProfile(name: wire.name, template: wire.template, stepSplit: split, stepMarker: wire.stepMarker,
+                                          outcomeMarker: wire.outcomeMarker, positive: wire.positive, negative: wire.negative)
+            try store.saveVerifierProfile(name: profile.name, definition: try JSONValueEncoder().encode(profile).serializedString())
+            return Self.wire(profile, builtIn: false)
+        }
+
+        connection.register(VerifyProfilesList.self) { [self] _, _ in
+            let stored = try store.verifierProfiles().map { try Self.wire(Self.decodeProfile($0.definition), builtIn: false) }
+            return VerifyProfilesList.Result(profiles: VerifierProfile.builtIn.map { Self.wire($0, builtIn: true) } + stored)
+        }
+
+        connection.register(VerifyProfilesDelete.self) { [self] params, _ in
+            guard try store.deleteVerifierProfile(named: params.name) else {
+                throw RPCError(.notFound, "no stored verifier profile named '\(params.name)'", data: ["path": "params.name"])
+            }
+            return VerifyProfilesDelete.Result(deleted: params.name)
+        }
+    }
+
+    static func decodeProfile(_ definition: String) throws -> VerifierProfile {
+        try JSONValueDecoder().decode(VerifierProfile.self, from: try JSONValue.parse(definition))
+    }
+
+    static func wire(_ p: VerifierProfile, builtIn: Bool) -> VerifierProfileWire {
+        VerifierProfileWire(name: p.name, template: p.template, stepSplit: p.stepSplit.rawValue, stepMarker: p.stepMarker,
+                            outcomeMarker: p.outcomeMarker, positive: p.positive, negative: p.negative, builtIn: builtIn)
     }
 }
