@@ -85,13 +85,14 @@ private struct ValueDecoder: Decoder, JSONValueDecoding {
     }
 }
 
-/// Converts one JSON value to a scalar Swift type, shared by all three container kinds.
-private func decodeScalar<T: Decodable>(_ type: T.Type, _ value: JSONValue, _ path: [CodingKey]) throws -> T {
+/// Converts one JSON value to a scalar Swift type, shared by all three container kinds. The path is
+/// built only when it is needed (an error, or a nested value's decoder), so scalar fields allocate nothing.
+private func decodeScalar<T: Decodable>(_ type: T.Type, _ value: JSONValue, _ makePath: @autoclosure () -> [CodingKey]) throws -> T {
     func mismatch(_ expected: String) -> DecodingError {
-        .typeMismatch(T.self, .init(codingPath: path, debugDescription: "expected \(expected), found \(value.typeName)"))
+        .typeMismatch(T.self, .init(codingPath: makePath(), debugDescription: "expected \(expected), found \(value.typeName)"))
     }
     func outOfRange() -> DecodingError {
-        .dataCorrupted(.init(codingPath: path, debugDescription: "number does not fit \(T.self)"))
+        .dataCorrupted(.init(codingPath: makePath(), debugDescription: "number does not fit \(T.self)"))
     }
     func integer<I: FixedWidthInteger>(_: I.Type) throws -> I {
         switch value {
@@ -100,7 +101,7 @@ private func decodeScalar<T: Decodable>(_ type: T.Type, _ value: JSONValue, _ pa
             return v
         case .double(let d):
             guard d.rounded() == d, let v = I(exactly: d) else {
-                throw DecodingError.typeMismatch(T.self, .init(codingPath: path, debugDescription: "expected an integer, found \(d)"))
+                throw DecodingError.typeMismatch(T.self, .init(codingPath: makePath(), debugDescription: "expected an integer, found \(d)"))
             }
             return v
         default: throw mismatch("an integer")
@@ -131,7 +132,7 @@ private func decodeScalar<T: Decodable>(_ type: T.Type, _ value: JSONValue, _ pa
     case is UInt8.Type: return try integer(UInt8.self) as! T
     case is JSONValue.Type: return value as! T
     default:
-        return try T(from: ValueDecoder(value: value, codingPath: path))
+        return try T(from: ValueDecoder(value: value, codingPath: makePath()))
     }
 }
 

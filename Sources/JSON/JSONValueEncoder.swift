@@ -21,11 +21,12 @@ public struct JSONValueEncoder: Sendable {
 }
 
 /// A place a value will be written; containers hold slots so nested encoders can fill them later.
+/// Scalar members of an object are stored as values directly; only nested containers get slots.
 private final class Slot {
     enum Content {
         case empty
         case value(JSONValue)
-        case object([String: Slot])
+        case object(values: [String: JSONValue], nested: [String: Slot])
         case array([Slot])
     }
 
@@ -35,14 +36,16 @@ private final class Slot {
         switch content {
         case .empty: return nil
         case .value(let v): return v
-        case .object(let members): return .object(members.compactMapValues { $0.finished() })
+        case .object(var values, let nested):
+            for (key, slot) in nested { if let v = slot.finished() { values[key] = v } }
+            return .object(values)
         case .array(let elements): return .array(elements.map { $0.finished() ?? .null })
         }
     }
 
     func object() -> Slot {
         if case .object = content { return self }
-        content = .object([:])
+        content = .object(values: [:], nested: [:])
         return self
     }
 
@@ -52,15 +55,22 @@ private final class Slot {
         return self
     }
 
-    // Both mutators first take the collection out of `content` and clear it, so the collection is
-    // uniquely referenced and grows in place: appending n elements stays O(n), not O(n²).
+    // The mutators take the collection out of `content` and clear it first, so it is uniquely
+    // referenced and grows in place: filling n members stays O(n), not O(n²).
+    func set(_ key: String, _ value: JSONValue) {
+        guard case .object(var values, let nested) = content else { preconditionFailure("not an object slot") }
+        content = .empty
+        values[key] = value
+        content = .object(values: values, nested: nested)
+    }
+
     func child(_ key: String) -> Slot {
-        guard case .object(var members) = content else { preconditionFailure("not an object slot") }
-        if let existing = members[key] { return existing }
+        guard case .object(let values, var nested) = content else { preconditionFailure("not an object slot") }
+        if let existing = nested[key] { return existing }
         content = .empty
         let slot = Slot()
-        members[key] = slot
-        content = .object(members)
+        nested[key] = slot
+        content = .object(values: values, nested: nested)
         return slot
     }
 
@@ -80,19 +90,19 @@ private final class Slot {
 }
 
 /// Converts a scalar to a JSON value, or nil when `value` needs its own encoding.
-private func scalar<T: Encodable>(_ value: T, _ path: [CodingKey]) throws -> JSONValue? {
+private func scalar<T: Encodable>(_ value: T, _ path: @autoclosure () -> [CodingKey]) throws -> JSONValue? {
     switch value {
     case let v as JSONValue: return v
     case let v as String: return .string(v)
     case let v as Bool: return .bool(v)
     case let v as Double:
         guard v.isFinite else {
-            throw EncodingError.invalidValue(v, .init(codingPath: path, debugDescription: "\(v) has no JSON form"))
+            throw EncodingError.invalidValue(v, .init(codingPath: path(), debugDescription: "\(v) has no JSON form"))
         }
         return .double(v)
     case let v as Float:
         guard v.isFinite else {
-            throw EncodingError.invalidValue(v, .init(codingPath: path, debugDescription: "\(v) has no JSON form"))
+            throw EncodingError.invalidValue(v, .init(codingPath: path(), debugDescription: "\(v) has no JSON form"))
         }
         return .double(Double(v))
     case let v as Int: return .int(Int64(v))
@@ -141,10 +151,14 @@ private struct KeyedContainer<Key: CodingKey>: KeyedEncodingContainerProtocol {
     let slot: Slot
     let codingPath: [CodingKey]
 
-    mutating func encodeNil(forKey key: Key) throws { slot.child(key.stringValue).content = .value(.null) }
+    mutating func encodeNil(forKey key: Key) throws { slot.set(key.stringValue, .null) }
 
     mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws {
-        try encodeValue(value, into: slot.child(key.stringValue), codingPath + [key])
+        if let direct = try scalar(value, codingPath + [key]) {
+            slot.set(key.stringValue, direct)
+        } else {
+            try value.encode(to: ValueEncoder(slot: slot.child(key.stringValue), codingPath: codingPath + [key]))
+        }
     }
 
     mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type, forKey key: Key)
