@@ -54,30 +54,21 @@ extension LoadedModel {
         guard !request.prompt.isEmpty else { throw EngineError.invalidInput(field: "prompt", reason: "is empty after tokenization") }
         guard needed <= contextLength else { throw EngineError.contextOverflow(needed: needed, limit: contextLength) }
         let capacity = min(contextLength, request.prompt.count + request.maxTokens)
-        return try await compute { cancelled throws(EngineError) in
-            try self.runGeneration(request, capacity: capacity, cancelled: cancelled, onText: onText)
+        // Through the scheduler, so concurrent requests on this model decode in one batch.
+        let cancelled = CancellationFlag()
+        let result: Result<GenerationResult, EngineError> = await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                scheduler.submit(DecodeScheduler.Job(request: request, capacity: capacity, onText: onText, cancelled: cancelled,
+                                                     finish: { continuation.resume(returning: $0) }), model: self)
+            }
+        } onCancel: {
+            cancelled.set()
         }
+        return try result.get()
     }
 
-    private func runGeneration(_ request: GenerationRequest, capacity: Int, cancelled: CancellationFlag,
-                               onText: (String) -> Void) throws(EngineError) -> GenerationResult {
-        let cache = transformer.makeCache(capacity: capacity)
-        let start = Date()
-        var logits = try prefill(request.prompt, cache: cache, cancelled: cancelled)
-        let prefillSeconds = Date().timeIntervalSince(start)
-
-        let decodeStart = Date()
-        var sequence = SequenceState(request, tokenizer: tokenizer)
-        while !sequence.finished {
-            if cancelled.isSet { throw EngineError.cancelled }
-            let token = sequence.sample(logits)
-            if let text = sequence.accept(token, cacheFull: cache.remaining == 0) { onText(text) }
-            if sequence.finished { break }
-            logits = transformer.forward([token], cache: cache, logits: .last)
-        }
-        if let text = sequence.finish() { onText(text) }
-        return sequence.result(prefillSeconds: prefillSeconds, decodeSeconds: Date().timeIntervalSince(decodeStart))
-    }
+    /// Decode steps so far that advanced several concurrent requests at once.
+    public var sharedDecodeSteps: Int { scheduler.sharedSteps }
 
     /// Feeds a prompt in chunks, checking for cancellation between them; returns the last logits.
     func prefill(_ prompt: [Int32], cache: KVCache, cancelled: CancellationFlag) throws(EngineError) -> [Float] {

@@ -19,6 +19,7 @@ public final class LoadedModel: @unchecked Sendable {
     /// Bytes this model holds against the memory budget (mapped weights; caches are counted apart).
     public let budgetBytes: Int
     let queue: DispatchQueue
+    let scheduler = DecodeScheduler()
 
     init(name: String, path: String, contextLength requested: Int?, pool: WorkerPool, precision: ActivationPrecision,
          progress: (String, Int) -> Void) throws(EngineError) {

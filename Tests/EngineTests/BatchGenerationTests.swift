@@ -55,3 +55,42 @@ struct SharedPrefixTests {
         }
     }
 }
+
+@Suite("Continuous batching")
+struct ContinuousBatchingTests {
+    @Test("concurrent generate calls decode together and give what each gives alone")
+    func concurrentEqualsSequential() async throws {
+        let (_, path) = try syntheticFile { $0.architecture = "llama"; $0.matrixType = .q8_0 }
+        let engine = Engine(threads: 2, memoryLimit: nil)
+        let model = try await engine.load(path: path, name: "cb", contextLength: nil) { _, _ in }
+        let requests = (0..<4).map { i in
+            GenerationRequest(prompt: [Int32(10 + i), Int32(20 + i), 30], sampling: .greedy, maxTokens: 24 + 8 * i, ignoreEOS: true)
+        }
+        var alone: [[Int32]] = []
+        for request in requests { alone.append(try await model.generate(request).tokens) }
+        let before = model.sharedDecodeSteps
+        let together = try await withThrowingTaskGroup(of: (Int, [Int32]).self) { group in
+            for (i, request) in requests.enumerated() {
+                group.addTask { (i, try await model.generate(request).tokens) }
+            }
+            var out = [[Int32]](repeating: [], count: requests.count)
+            for try await (i, tokens) in group { out[i] = tokens }
+            return out
+        }
+        #expect(together == alone)
+        #expect(model.sharedDecodeSteps > before, "no step decoded several requests at once")
+    }
+
+    @Test("a cancelled request leaves the others running to completion")
+    func cancelOne() async throws {
+        let (_, path) = try syntheticFile { $0.architecture = "qwen2"; $0.matrixType = .q8_0 }
+        let engine = Engine(threads: 2, memoryLimit: nil)
+        let model = try await engine.load(path: path, name: "cb2", contextLength: nil) { _, _ in }
+        let long = Task { try await model.generate(GenerationRequest(prompt: [1, 2], sampling: .greedy, maxTokens: 200, ignoreEOS: true)) }
+        let short = Task { try await model.generate(GenerationRequest(prompt: [3, 4], sampling: .greedy, maxTokens: 20, ignoreEOS: true)) }
+        try await Task.sleep(for: .milliseconds(20))
+        long.cancel()
+        #expect(try await short.value.tokens.count == 20)
+        await #expect(throws: EngineError.self) { try await long.value }
+    }
+}

@@ -1,0 +1,114 @@
+import Foundation
+import Synchronization
+
+/// Continuous batching for one model: generation requests that arrive while others are decoding
+/// join them, and every step feeds one token of each active sequence through a single forward
+/// pass, so concurrent requests share each read of the weights.
+///
+/// The loop runs on the model's compute queue while there is work and stops when there is none.
+final class DecodeScheduler: Sendable {
+    struct Job: Sendable {
+        let request: GenerationRequest
+        let capacity: Int
+        let onText: @Sendable (String) -> Void
+        let cancelled: CancellationFlag
+        let finish: @Sendable (Result<GenerationResult, EngineError>) -> Void
+    }
+
+    private struct State {
+        var pending: [Job] = []
+        var running = false
+        /// Decode steps that advanced more than one sequence (for tests and status).
+        var sharedSteps = 0
+    }
+
+    private let state = Mutex(State())
+
+    /// Steps so far in which several requests' sequences were decoded together.
+    var sharedSteps: Int { state.withLock { $0.sharedSteps } }
+
+    /// Queues a job; starts the loop on `queue` if it is not running.
+    func submit(_ job: Job, model: LoadedModel) {
+        let start = state.withLock { state -> Bool in
+            state.pending.append(job)
+            defer { state.running = true }
+            return !state.running
+        }
+        if start { model.queue.async { self.loop(model) } }
+    }
+
+    private struct Active {
+        let job: Job
+        let cache: KVCache
+        var sequence: SequenceState
+        var logits: [Float]
+        let prefillSeconds: Double
+        let decodeStart: Date
+    }
+
+    private func loop(_ model: LoadedModel) {
+        var active: [Active] = []
+        let transformer = model.transformer
+        let vocabulary = model.configuration.vocabularySize
+        while true {
+            // Admit what has arrived: prefill each new sequence.
+            let arrived = state.withLock { state -> [Job] in
+                defer { state.pending.removeAll() }
+                return state.pending
+            }
+            for job in arrived {
+                let cache = transformer.makeCache(capacity: job.capacity)
+                let start = Date()
+                do throws(EngineError) {
+                    let logits = try model.prefill(job.request.prompt, cache: cache, cancelled: job.cancelled)
+                    active.append(Active(job: job, cache: cache, sequence: SequenceState(job.request, tokenizer: model.tokenizer),
+                                         logits: logits, prefillSeconds: Date().timeIntervalSince(start), decodeStart: Date()))
+                } catch {
+                    job.finish(.failure(error))
+                }
+            }
+            if active.isEmpty {
+                let done = state.withLock { state -> Bool in
+                    if state.pending.isEmpty { state.running = false }
+                    return !state.running
+                }
+                if done { return }
+                continue
+            }
+
+            // One step: sample for every sequence, retire the finished, decode the rest together.
+            var next: [(index: Int, token: Int32)] = []
+            for i in active.indices {
+                if active[i].job.cancelled.isSet {
+                    active[i].sequence.reason = .length   // marks it done; the job reports cancellation
+                    continue
+                }
+                if !active[i].sequence.finished {
+                    let token = active[i].sequence.sample(active[i].logits)
+                    if let text = active[i].sequence.accept(token, cacheFull: active[i].cache.remaining == 0) { active[i].job.onText(text) }
+                    if !active[i].sequence.finished { next.append((i, token)) }
+                }
+            }
+            for item in active where item.sequence.finished || item.job.cancelled.isSet {
+                if item.job.cancelled.isSet {
+                    item.job.finish(.failure(.cancelled))
+                    continue
+                }
+                var sequence = item.sequence
+                if let text = sequence.finish() { item.job.onText(text) }
+                item.job.finish(.success(sequence.result(prefillSeconds: item.prefillSeconds,
+                                                         decodeSeconds: Date().timeIntervalSince(item.decodeStart))))
+            }
+            if next.count > 1 { state.withLock { $0.sharedSteps += 1 } }
+            for start in stride(from: 0, to: next.count, by: transformer.maxBatch) {
+                let part = next[start..<min(start + transformer.maxBatch, next.count)]
+                let rows = transformer.forward(part.map(\.token), positions: part.map { active[$0.index].cache.nextPosition },
+                                               caches: part.map { active[$0.index].cache }, logits: .all)
+                for (row, item) in part.enumerated() {
+                    active[item.index].logits = Array(rows[(row * vocabulary)..<((row + 1) * vocabulary)])
+                }
+            }
+            active.removeAll { $0.sequence.finished || $0.job.cancelled.isSet }
+        }
+    }
+}
