@@ -36,7 +36,7 @@ public struct SyntheticModel: Sendable {
     /// The model as a GGUF writer, ready to serialize. Throws when a matrix row is not a whole
     /// number of `matrixType` blocks (K-quants need widths that are multiples of 256).
     public func build() throws(GGUFError) -> GGUFWriter {
-        var rng = SplitMix(seed: seed)
+        var rng = SplitMix64(seed: seed)
         var writer = GGUFWriter()
         let a = architecture
         writer.set("general.architecture", .string(a))
@@ -164,23 +164,5 @@ public struct SyntheticModel: Sendable {
             if !p { offset += 1 }
         }
         return String(UnicodeScalar(256 + offset)!)
-    }
-}
-
-/// SplitMix64 with a Box–Muller normal: small, seedable, identical everywhere.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func unit() -> Float { Float(next() >> 40) / Float(1 << 24) }
-    mutating func normal() -> Float {
-        let u = max(unit(), 1e-7), v = unit()
-        return (-2 * logf(u)).squareRoot() * cosf(2 * .pi * v)
     }
 }

@@ -6,26 +6,13 @@ import Foundation
 import Kernels
 import Testing
 
-/// SplitMix64: a small deterministic generator so every run sees the same data.
-struct TestRandom {
-    private var state: UInt64
+/// Test data comes from the project's SplitMix64 so every run sees the same vectors.
+typealias TestRandom = SplitMix64
 
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    /// Uniform in [0, 1).
-    mutating func unit() -> Float { Float(next() >> 40) / Float(1 << 24) }
-
+extension SplitMix64 {
     mutating func uniform(_ low: Float, _ high: Float) -> Float { low + (high - low) * unit() }
 
-    /// Standard normal (Box-Muller).
+    /// Standard normal (Box-Muller in double precision).
     mutating func gaussian() -> Float {
         let u = max(unit(), 1e-7), v = unit()
         return Float((-2 * log(Double(u))).squareRoot() * cos(2 * Double.pi * Double(v)))

@@ -88,22 +88,9 @@ extension AnswerMath {
                 if den == 1 && num == -1 { return e % 2 == 0 ? .one : self }
                 return nil
             }
-            var base = e > 0 ? self : (reciprocal ?? .zero)
+            let base = e > 0 ? self : (reciprocal ?? .zero)
             if e < 0 && num == 0 { return nil }
-            var n = e.magnitude
-            var result = Rational.one
-            while n > 0 {
-                if n & 1 == 1 {
-                    guard let r = result * base else { return nil }
-                    result = r
-                }
-                n >>= 1
-                if n > 0 {
-                    guard let b = base * base else { return nil }
-                    base = b
-                }
-            }
-            return result
+            return AnswerMath.power(base, e.magnitude, one: Rational.one, times: *)
         }
 
         static func < (a: Rational, b: Rational) -> Bool {
@@ -116,6 +103,23 @@ extension AnswerMath {
 
         /// `"3"`, `"-1/2"`.
         var description: String { den == 1 ? String(num) : "\(num)/\(den)" }
+    }
+
+    /// `base^n` by repeated squaring with a checked product; `nil` as soon as a product overflows.
+    static func power<T>(_ base: T, _ n: UInt64, one: T, times: (T, T) -> T?) -> T? {
+        var base = base, n = n, result = one
+        while n > 0 {
+            if n & 1 == 1 {
+                guard let r = times(result, base) else { return nil }
+                result = r
+            }
+            n >>= 1
+            if n > 0 {
+                guard let b = times(base, base) else { return nil }
+                base = b
+            }
+        }
+        return result
     }
 
     static func gcd(_ a: Int64, _ b: Int64) -> Int64 {

@@ -156,20 +156,7 @@ extension AnswerMath {
                 guard let r = reciprocal else { return nil }
                 base = r
             }
-            var n = e.magnitude
-            var result = Surd(.one)
-            while n > 0 {
-                if n & 1 == 1 {
-                    guard let r = result * base else { return nil }
-                    result = r
-                }
-                n >>= 1
-                if n > 0 {
-                    guard let b = base * base else { return nil }
-                    base = b
-                }
-            }
-            return result
+            return AnswerMath.power(base, e.magnitude, one: Surd(.one), times: *)
         }
 
         /// √self for a single term q·π^(2k) with q ≥ 0 (radicand 1): √(a/b) = √a/√b, each square part pulled
