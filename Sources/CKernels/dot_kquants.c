@@ -89,6 +89,15 @@ CK_INLINE __m256i k4_scales16(const uint32_t scales[2]) {
     return _mm256_broadcastsi128_si256(_mm_cvtepu8_epi16(_mm_set_epi32(0, 0, (int)scales[1], (int)scales[0])));
 }
 
+/// One 64-element chunk c of q4_K/q5_K against q8_K: lo holds elements 64c..64c+31 and hi the next
+/// 32 as unsigned bytes; each half is weighted by its own 6-bit scale. 8 i32 lanes.
+CK_INLINE __m256i k4_chunk(__m256i lo, __m256i hi, const uint8_t *y, int c, __m256i scales) {
+    const __m256i p0 = _mm256_maddubs_epi16(lo, ck_load256(y + 4 + 64 * c));
+    const __m256i p1 = _mm256_maddubs_epi16(hi, ck_load256(y + 4 + 64 * c + 32));
+    return _mm256_add_epi32(_mm256_madd_epi16(p0, ck_broadcast16(scales, 2 * c)),
+                            _mm256_madd_epi16(p1, ck_broadcast16(scales, 2 * c + 1)));
+}
+
 // q4_K . q8_K. Reads q4_K (144 B): d f16 @0, dmin f16 @2, scales[12] @4 (8 six-bit scale/min pairs
 // per 32 elements), qs[128] @16 (element e in byte 32(e/64) + e%32, low nibble when (e/32) is
 // even). Value d sc q - dmin m.
@@ -103,17 +112,14 @@ CK_AVX2 float ck_dot_q4_K_q8_K(const void *w, const void *a, size_t n) {
         uint32_t sc[2], mn[2];
         ck_scale_min_k4(x + 4, sc, mn);
         const __m256i scales = k4_scales16(sc);
-        __m256i sum0 = _mm256_setzero_si256(), sum1 = _mm256_setzero_si256();
+        __m256i sum = _mm256_setzero_si256();
         for (int c = 0; c < 4; c++) {
             const __m256i q = ck_load256(x + 16 + 32 * c);
             const __m256i lo = _mm256_and_si256(q, low4);
             const __m256i hi = _mm256_and_si256(_mm256_srli_epi16(q, 4), low4);
-            const __m256i p0 = _mm256_maddubs_epi16(lo, ck_load256(y + 4 + 64 * c));
-            const __m256i p1 = _mm256_maddubs_epi16(hi, ck_load256(y + 4 + 64 * c + 32));
-            sum0 = _mm256_add_epi32(sum0, _mm256_madd_epi16(p0, ck_broadcast16(scales, 2 * c)));
-            sum1 = _mm256_add_epi32(sum1, _mm256_madd_epi16(p1, ck_broadcast16(scales, 2 * c + 1)));
+            sum = _mm256_add_epi32(sum, k4_chunk(lo, hi, y, c, scales));
         }
-        acc = _mm256_fmadd_ps(_mm256_set1_ps(ck_f16(x) * da), _mm256_cvtepi32_ps(_mm256_add_epi32(sum0, sum1)), acc);
+        acc = _mm256_fmadd_ps(_mm256_set1_ps(ck_f16(x) * da), _mm256_cvtepi32_ps(sum), acc);
         accm = _mm_fmadd_ps(_mm_set1_ps(ck_f16(x + 2) * da), _mm_cvtepi32_ps(k4_min_sums(y, mn)), accm);
     }
     return ck_hsum_ps(acc) - ck_hsum_ps128(accm);
@@ -133,7 +139,7 @@ CK_AVX2 float ck_dot_q5_K_q8_K(const void *w, const void *a, size_t n) {
         ck_scale_min_k4(x + 4, sc, mn);
         const __m256i scales = k4_scales16(sc);
         __m256i high = ck_load256(x + 16);
-        __m256i sum0 = _mm256_setzero_si256(), sum1 = _mm256_setzero_si256();
+        __m256i sum = _mm256_setzero_si256();
         for (int c = 0; c < 4; c++) {
             const __m256i q = ck_load256(x + 48 + 32 * c);
             const __m256i h0 = _mm256_slli_epi16(_mm256_and_si256(high, one), 4);
@@ -141,12 +147,9 @@ CK_AVX2 float ck_dot_q5_K_q8_K(const void *w, const void *a, size_t n) {
             high = _mm256_srli_epi16(high, 2);
             const __m256i lo = _mm256_or_si256(_mm256_and_si256(q, low4), h0);
             const __m256i hi = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(q, 4), low4), h1);
-            const __m256i p0 = _mm256_maddubs_epi16(lo, ck_load256(y + 4 + 64 * c));
-            const __m256i p1 = _mm256_maddubs_epi16(hi, ck_load256(y + 4 + 64 * c + 32));
-            sum0 = _mm256_add_epi32(sum0, _mm256_madd_epi16(p0, ck_broadcast16(scales, 2 * c)));
-            sum1 = _mm256_add_epi32(sum1, _mm256_madd_epi16(p1, ck_broadcast16(scales, 2 * c + 1)));
+            sum = _mm256_add_epi32(sum, k4_chunk(lo, hi, y, c, scales));
         }
-        acc = _mm256_fmadd_ps(_mm256_set1_ps(ck_f16(x) * da), _mm256_cvtepi32_ps(_mm256_add_epi32(sum0, sum1)), acc);
+        acc = _mm256_fmadd_ps(_mm256_set1_ps(ck_f16(x) * da), _mm256_cvtepi32_ps(sum), acc);
         accm = _mm_fmadd_ps(_mm_set1_ps(ck_f16(x + 2) * da), _mm_cvtepi32_ps(k4_min_sums(y, mn)), accm);
     }
     return ck_hsum_ps(acc) - ck_hsum_ps128(accm);
