@@ -107,51 +107,39 @@ extension IFEval {
             }
 
             mutating func array(depth: Int) -> Bool {
-                i += 1
-                skipSpace()
-                if i < end && b[i] == 0x5D {
-                    i += 1
-                    return true
-                }
-                while true {
-                    skipSpace()
-                    guard value(depth: depth) else { return false }
-                    skipSpace()
-                    guard i < end else { return false }
-                    if b[i] == 0x2C {
-                        i += 1
-                        continue
-                    }
-                    if b[i] == 0x5D {
-                        i += 1
-                        return true
-                    }
-                    return false
-                }
+                container(closing: 0x5D) { $0.value(depth: depth) }
             }
 
             mutating func object(depth: Int) -> Bool {
+                container(closing: 0x7D) { parser in
+                    guard parser.i < parser.end, parser.b[parser.i] == 0x22, parser.string() else { return false }
+                    parser.skipSpace()
+                    guard parser.i < parser.end, parser.b[parser.i] == 0x3A else { return false }
+                    parser.i += 1
+                    parser.skipSpace()
+                    return parser.value(depth: depth)
+                }
+            }
+
+            /// `[` or `{` at `i`: comma-separated elements, each read by `element` after leading space,
+            /// up to `closing`. An empty container is allowed; a trailing comma is not.
+            mutating func container(closing: UInt8, element: (inout Self) -> Bool) -> Bool {
                 i += 1
                 skipSpace()
-                if i < end && b[i] == 0x7D {
+                if i < end && b[i] == closing {
                     i += 1
                     return true
                 }
                 while true {
                     skipSpace()
-                    guard i < end, b[i] == 0x22, string() else { return false }
-                    skipSpace()
-                    guard i < end, b[i] == 0x3A else { return false }
-                    i += 1
-                    skipSpace()
-                    guard value(depth: depth) else { return false }
+                    guard element(&self) else { return false }
                     skipSpace()
                     guard i < end else { return false }
                     if b[i] == 0x2C {
                         i += 1
                         continue
                     }
-                    if b[i] == 0x7D {
+                    if b[i] == closing {
                         i += 1
                         return true
                     }
