@@ -247,6 +247,7 @@ let package = Package(
             dependencies: [
                 "Server",
                 "Engine",
+                "Kernels",
                 "MinosProtocol",
                 "Store",
                 "Features",

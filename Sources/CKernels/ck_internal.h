@@ -14,6 +14,16 @@
 
 #define CK_AVX2 __attribute__((target("avx2,fma,f16c")))
 #define CK_INLINE static inline __attribute__((always_inline)) CK_AVX2
+/// AVX-512 F/DQ/BW/VL (plus the AVX2 baseline), and the same with VNNI or BF16.
+#define CK_AVX512 __attribute__((target("avx2,fma,f16c,avx512f,avx512dq,avx512bw,avx512vl")))
+#define CK_AVX512_VNNI __attribute__((target("avx2,fma,f16c,avx512f,avx512dq,avx512bw,avx512vl,avx512vnni")))
+#define CK_AVX512_BF16 __attribute__((target("avx2,fma,f16c,avx512f,avx512dq,avx512bw,avx512vl,avx512bf16")))
+#define CK_AVX_VNNI __attribute__((target("avx2,fma,f16c,avxvnni")))
+#define CK_INLINE512 static inline __attribute__((always_inline)) CK_AVX512
+
+/// The features kernels may use (ck_cpu_active()); kernels pick their widest path with CK_HAS.
+extern unsigned ck_active_features;
+#define CK_HAS(feature) ((ck_active_features & (feature)) != 0)
 
 // Byte sizes and field offsets of the blocks (see Sources/Kernels/LegacyQuants.swift, KQuants.swift).
 enum {

@@ -1,5 +1,6 @@
 import Glibc
 import Dispatch
+import Kernels
 import Synchronization
 
 /// The loaded models and the one memory budget (`--memory-limit`) that covers weights and KV caches.
@@ -14,6 +15,11 @@ public final class Engine: Sendable {
         var reserved = 0
     }
     private let state = Mutex(State())
+
+    /// The kernels' instruction sets: what runs (after MINOS_CPU / `--cpu`) and what the machine has.
+    public static var kernelPath: (active: String, detected: String) {
+        (CPUPath.active.description, CPUPath.detected.description)
+    }
 
     public init(threads: Int, memoryLimit: Int?, precision: ActivationPrecision = .exact) {
         self.pool = WorkerPool(threads: threads)

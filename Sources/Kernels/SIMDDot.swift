@@ -38,10 +38,14 @@ public enum FastDot {
     /// Whether this CPU (and OS) can run the AVX2 + FMA + F16C kernels. Always false off x86-64.
     public static let hardwareSupported: Bool = ck_cpu_supported() != 0
 
-    /// The tier every call uses by default: `.simd` when the hardware supports it and
-    /// MINOS_DISABLE_SIMD is not "1" (read once, when first used).
-    public static let tier: Tier = resolveTier(disableSIMD: environment("MINOS_DISABLE_SIMD"),
-                                               hardwareSupported: hardwareSupported)
+    /// The tier every call uses by default: `.simd` when the hardware supports it, MINOS_DISABLE_SIMD
+    /// is not "1" and MINOS_CPU is not "scalar" (read once, when first used). Reading it also applies
+    /// MINOS_CPU's limit to the C kernels (see `CPUPath`).
+    public static let tier: Tier = {
+        let path = CPUPath.applyEnvironment()
+        let disable = path == .scalar ? "1" : environment("MINOS_DISABLE_SIMD")
+        return resolveTier(disableSIMD: disable, hardwareSupported: hardwareSupported)
+    }()
 
     /// Whether calls run the AVX2 kernels (see `tier`).
     public static var isAccelerated: Bool { tier == .simd }
@@ -53,7 +57,7 @@ public enum FastDot {
         return disableSIMD == "1" ? .scalar : .simd
     }
 
-    private static func environment(_ name: String) -> String? {
+    static func environment(_ name: String) -> String? {
         guard let value = getenv(name) else { return nil }
         return String(cString: value)
     }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Dispatch
 import Engine
 import Features
+import Kernels
 import Glibc
 import Logging
 import MinosProtocol
@@ -57,6 +58,9 @@ struct Minosd: ParsableCommand {
     @Option(help: "Activations against quantized weights: exact (f32, the default) or q8 (8-bit blocks and integer dot products, as llama.cpp; faster for 4-bit weights, logits within ~2%).")
     var activations: String = "exact"
 
+    @Option(help: "Instruction sets for the kernels: native (everything the CPU has, the default), avx512, avx2 or scalar. Same as MINOS_CPU.")
+    var cpu: String?
+
     @Flag(help: "Print the OpenRPC document (protocol/minos.openrpc.json) and exit.")
     var printOpenrpc = false
 
@@ -79,6 +83,9 @@ struct Minosd: ParsableCommand {
         guard ActivationPrecision(rawValue: activations) != nil else {
             throw ValidationError("--activations must be exact or q8")
         }
+        if let cpu, CPUPath(rawValue: cpu.lowercased()) == nil {
+            throw ValidationError("--cpu must be one of \(CPUPath.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
         if let threads, !(1...256).contains(threads) {
             throw ValidationError("--threads must be between 1 and 256")
         }
@@ -95,6 +102,8 @@ struct Minosd: ParsableCommand {
 
         // The connection writes to a duplicate of stdout; fd 1 itself now points at stderr, so a
         // stray print anywhere in the process cannot corrupt the protocol stream.
+        // The kernels read MINOS_CPU once, when they first run: set it before anything loads.
+        if let cpu { setenv("MINOS_CPU", cpu.lowercased(), 1) }
         let protocolOut = dup(STDOUT_FILENO)
         dup2(STDERR_FILENO, STDOUT_FILENO)
         signal(SIGPIPE, SIG_IGN)

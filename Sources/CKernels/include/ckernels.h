@@ -37,6 +37,23 @@ extern "C" {
 /// Only then may any other function of this header be called. Always 0 off x86-64.
 int ck_cpu_supported(void);
 
+/// Instruction-set features, as bits of ck_cpu_features() / ck_cpu_active().
+enum {
+    CK_FEATURE_AVX2 = 1,          ///< AVX2 + FMA + F16C, YMM state saved by the OS (the baseline)
+    CK_FEATURE_AVX512 = 2,        ///< AVX-512 F, DQ, BW and VL, opmask and ZMM state saved by the OS
+    CK_FEATURE_AVX512_VNNI = 4,   ///< AVX512_VNNI (vpdpbusd on 512/256-bit registers)
+    CK_FEATURE_AVX512_BF16 = 8,   ///< AVX512_BF16 (vdpbf16ps)
+    CK_FEATURE_AVX_VNNI = 16,     ///< AVX-VNNI (VEX-encoded vpdpbusd, e.g. Alder Lake, Zen 5)
+};
+
+/// What the CPU has and the OS enables (CPUID + XGETBV), detected once. 0 off x86-64.
+unsigned ck_cpu_features(void);
+/// Restricts the kernels to `mask & ck_cpu_features()` (e.g. CK_FEATURE_AVX2 alone forces the AVX2
+/// fallback); returns the features now in use. Call before any kernel runs (at start-up).
+unsigned ck_cpu_limit(unsigned mask);
+/// The features the kernels use: ck_cpu_features() unless ck_cpu_limit narrowed them.
+unsigned ck_cpu_active(void);
+
 // MARK: Integer dot products: one weight row . one quantized activation vector
 
 float ck_dot_q8_0_q8_0(const void *w, const void *a, size_t n);

@@ -40,6 +40,16 @@ public enum DaemonStatus: RPCMethod, DocumentedMethod {
                 self.journalMode = journalMode
             }
         }
+        public struct CPU: Codable, Sendable {
+            /// Instruction sets the kernels use ("avx2+avx512+avx512vnni+avx512bf16", or "scalar").
+            public var active: String
+            /// Instruction sets the machine supports.
+            public var detected: String
+            public init(active: String, detected: String) {
+                self.active = active
+                self.detected = detected
+            }
+        }
         public var version: String
         public var pid: Int
         public var uptimeSeconds: Double
@@ -48,9 +58,10 @@ public enum DaemonStatus: RPCMethod, DocumentedMethod {
         public var openSessions: Int
         public var models: [Model]
         public var store: StoreInfo
+        public var cpu: CPU
 
         public init(version: String, pid: Int, uptimeSeconds: Double, residentMemoryBytes: Int,
-                    requests: Requests, openSessions: Int, models: [Model], store: StoreInfo) {
+                    requests: Requests, openSessions: Int, models: [Model], store: StoreInfo, cpu: CPU) {
             self.version = version
             self.pid = pid
             self.uptimeSeconds = uptimeSeconds
@@ -59,6 +70,7 @@ public enum DaemonStatus: RPCMethod, DocumentedMethod {
             self.openSessions = openSessions
             self.models = models
             self.store = store
+            self.cpu = cpu
         }
     }
 
@@ -80,5 +92,8 @@ public enum DaemonStatus: RPCMethod, DocumentedMethod {
         "store": Schema.object([
             "path": Schema.string, "schemaVersion": Schema.integer, "journalMode": Schema.string,
         ], required: ["path", "schemaVersion", "journalMode"]),
-    ], required: ["version", "pid", "uptimeSeconds", "residentMemoryBytes", "requests", "openSessions", "models", "store"])
+        "cpu": Schema.object([
+            "active": Schema.string, "detected": Schema.string,
+        ], required: ["active", "detected"]),
+    ], required: ["version", "pid", "uptimeSeconds", "residentMemoryBytes", "requests", "openSessions", "models", "store", "cpu"])
 }

@@ -1,3 +1,4 @@
+import Engine
 import Glibc
 import JSON
 import JSONRPC
@@ -21,7 +22,8 @@ extension MinosServer {
                 models: engine.models.map {
                     .init(name: $0.name, architecture: $0.configuration.architecture, bytesResident: $0.bytesResident)
                 },
-                store: .init(path: store.path, schemaVersion: store.schemaVersion, journalMode: store.journalMode))
+                store: .init(path: store.path, schemaVersion: store.schemaVersion, journalMode: store.journalMode),
+                cpu: .init(active: Engine.kernelPath.active, detected: Engine.kernelPath.detected))
         }
 
         connection.register(DaemonPing.self) { params, _ in
