@@ -14,6 +14,8 @@ public final class LoadedModel: @unchecked Sendable {
     public let transformer: Transformer
     public let tokenizer: Tokenizer
     public let chatTemplate: ChatTemplate
+    /// The file's own chat template, parsed once here; `chatTemplate` is its recognized family.
+    public let promptTemplate: ChatPromptTemplate
     /// The context length used for this model (at most the trained one).
     public let contextLength: Int
     /// Bytes this model holds against the memory budget (mapped weights; caches are counted apart).
@@ -61,7 +63,10 @@ public final class LoadedModel: @unchecked Sendable {
         self.file = file
         self.transformer = Transformer(model: model, pool: pool, precision: precision)
         self.tokenizer = tokenizer
-        self.chatTemplate = ChatTemplate.recognize(file.string("tokenizer.chat_template"))
+        let special = Self.specialTokenTexts(tokenizer)
+        let promptTemplate = ChatPromptTemplate(source: file.string("tokenizer.chat_template"), bosToken: special.bos, eosToken: special.eos)
+        self.promptTemplate = promptTemplate
+        self.chatTemplate = promptTemplate.family
         self.contextLength = requested ?? trained
         self.budgetBytes = file.fileSize
         self.queue = DispatchQueue(label: "minos.model.\(name)")
