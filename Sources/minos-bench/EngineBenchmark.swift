@@ -1,15 +1,20 @@
 import ArgumentParser
+import Dispatch
 import Engine
 import Foundation
 import Kernels
 import Models
 
-/// `minos-bench engine`: prefill and decode tokens/s of a model on this machine, and decode as a
-/// fraction of the memory-bandwidth ceiling measured by a read probe.
+/// `minos-bench engine`: prefill and decode tokens/s of a model on this machine with each
+/// activation path, and decode as a fraction of the memory-bandwidth ceiling measured by a read
+/// probe. ppN and tgN are measured as llama-bench measures them, so the figures sit side by side
+/// (scripts/bench-vs-llamacpp.sh): ppN is one N-token prompt fed from an empty cache; tgN is N
+/// tokens fed one at a time from an empty cache. Both time the forward pass alone (logits
+/// included, no sampling).
 struct EngineBenchmark: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "engine",
-        abstract: "Prefill and decode tokens/s, decode as a fraction of the bandwidth ceiling; --make-model writes the test models.")
+        abstract: "Prefill and decode tokens/s with each activation path, decode as a fraction of the bandwidth ceiling; --make-model writes the test models.")
 
     @Option(help: "GGUF model to measure.")
     var model: String?
@@ -17,17 +22,17 @@ struct EngineBenchmark: AsyncParsableCommand {
     @Option(help: "Worker threads.")
     var threads = 2
 
-    @Option(help: "Prompt tokens (prefill).")
+    @Option(help: "Prompt tokens (prefill, ppN).")
     var prompt = 512
 
-    @Option(help: "Tokens to generate (decode).")
+    @Option(help: "Tokens to generate (decode, tgN).")
     var generate = 128
 
-    @Option(help: "Repeats (min/median/max reported).")
+    @Option(help: "Repeats (min/median/max reported), after one warm-up round.")
     var repeats = 3
 
-    @Option(help: "Activations against quantized weights: exact or q8.")
-    var activations = "exact"
+    @Option(help: "Activation paths to measure, comma-separated: exact, q8.")
+    var paths = "exact,q8"
 
     @Option(help: "Parallel sequences to decode together (comma-separated), e.g. 1,4,16.")
     var parallel: String?
@@ -46,55 +51,112 @@ struct EngineBenchmark: AsyncParsableCommand {
             return
         }
         guard let path = model else { throw ValidationError("give --model PATH (or --make-model DIR)") }
-        guard let precision = ActivationPrecision(rawValue: activations) else { throw ValidationError("--activations must be exact or q8") }
-        let engine = Engine(threads: threads, memoryLimit: nil, precision: precision)
-        let loaded = try await engine.load(path: path, name: nil, contextLength: nil) { _, _ in }
-        let c = loaded.configuration
-        let weightBytes = loaded.transformer.model.weights.matrixBytes
-        let bandwidth = BandwidthProbe.measure(pool: engine.pool)
-        let ceiling = bandwidth / Double(weightBytes)
-        print("minos-bench engine: \(path)")
-        print("\(c.architecture), \(c.blockCount) layers, width \(c.embeddingLength), \(c.headCount)/\(c.headCountKV) heads, FFN \(c.feedForwardLength), vocabulary \(c.vocabularySize); weights \(loaded.transformer.model.weights.encodings.map(\.description).joined(separator: ", ")), \(String(format: "%.0f", Double(weightBytes) / 1e6)) MB read per token")
-        print("activations \(precision.rawValue); threads \(threads); read bandwidth \(String(format: "%.1f", bandwidth / 1e9)) GB/s (probe) -> decode ceiling \(String(format: "%.1f", ceiling)) tok/s")
-        print("")
-
-        let vocabulary = Int32(c.vocabularySize)
-        var prefill: [Double] = [], decode: [Double] = []
-        for round in 0..<(repeats + 1) {
-            var rng = SeededGenerator(seed: UInt64(round + 1))
-            let tokens = (0..<prompt).map { _ in Int32.random(in: 0..<vocabulary, using: &rng) }
-            var request = GenerationRequest(prompt: tokens, sampling: .greedy, maxTokens: generate, ignoreEOS: true)
-            request.sampling.seed = 1
-            let result = try await loaded.generate(request)
-            if round == 0 { continue }   // warm-up: page in the weights
-            prefill.append(Double(prompt) / result.prefillSeconds)
-            decode.append(Double(max(result.tokens.count - 1, 1)) / result.decodeSeconds)
+        var precisions: [ActivationPrecision] = []
+        for name in paths.split(separator: ",") {
+            guard let precision = ActivationPrecision(rawValue: name.trimmingCharacters(in: .whitespaces)) else {
+                throw ValidationError("--paths takes exact and q8, comma-separated; got '\(name)'")
+            }
+            if !precisions.contains(precision) { precisions.append(precision) }
         }
-        prefill.sort()
-        decode.sort()
+        guard !precisions.isEmpty else { throw ValidationError("--paths is empty") }
+        guard prompt > 0, generate > 0, repeats > 0, threads > 0 else {
+            throw ValidationError("--prompt, --generate, --repeats and --threads must be positive")
+        }
+
+        var rows: [(precision: ActivationPrecision, prefill: [Double], decode: [Double])] = []
+        var ceiling = 0.0
+        for precision in precisions {
+            // One engine per path (the precision is fixed at load); the mapped file is shared by the page cache.
+            let engine = Engine(threads: threads, memoryLimit: nil, precision: precision)
+            let loaded = try await engine.load(path: path, name: nil, contextLength: nil) { _, _ in }
+            let transformer = loaded.transformer
+            guard prompt <= loaded.contextLength, generate <= loaded.contextLength else {
+                throw ValidationError("--prompt and --generate must fit the model's context of \(loaded.contextLength) tokens")
+            }
+            if rows.isEmpty {
+                let c = loaded.configuration
+                let weightBytes = transformer.model.weights.matrixBytes
+                let bandwidth = BandwidthProbe.measure(pool: engine.pool)
+                ceiling = bandwidth / Double(weightBytes)
+                let kernels = Engine.kernelPath
+                let requested = ProcessInfo.processInfo.environment["MINOS_CPU"] ?? "native"
+                print("minos-bench engine: \(path)")
+                print("\(c.architecture), \(c.blockCount) layers, width \(c.embeddingLength), \(c.headCount)/\(c.headCountKV) heads, FFN \(c.feedForwardLength), vocabulary \(c.vocabularySize); weights \(transformer.model.weights.encodings.map(\.description).joined(separator: ", ")), \(String(format: "%.0f", Double(weightBytes) / 1e6)) MB read per token")
+                print("CPU path \(kernels.active) (MINOS_CPU=\(requested); this machine has \(kernels.detected)); threads \(threads)")
+                print("read bandwidth \(String(format: "%.1f", bandwidth / 1e9)) GB/s (probe) -> decode ceiling \(String(format: "%.1f", ceiling)) tok/s")
+                print("")
+            }
+            let (prefill, decode) = measure(transformer, vocabulary: Int32(loaded.configuration.vocabularySize))
+            rows.append((precision, prefill, decode))
+
+            if let parallel {
+                print("\(precision.rawValue) activations, parallel sequences (aggregate decode tok/s, \(generate) tokens each after a \(min(prompt, 64))-token prompt):")
+                try await measureParallel(loaded, counts: parallel.split(separator: ",").compactMap { Int($0) }.filter { $0 > 0 })
+                print("")
+            }
+            try engine.unload(loaded.name)
+        }
+
         func triple(_ values: [Double]) -> String {
             String(format: "%.1f / %.1f / %.1f", values.first!, values[values.count / 2], values.last!)
         }
-        print("prefill (pp\(prompt)) tok/s, min / median / max: \(triple(prefill))")
-        print("decode  (tg\(generate)) tok/s, min / median / max: \(triple(decode))")
-        print(String(format: "decode median = %.0f%% of the bandwidth ceiling", 100 * decode[decode.count / 2] / ceiling))
+        let cpu = CPUPath.active.description
+        print("| activations | CPU path | pp\(prompt) tok/s (min / median / max) | tg\(generate) tok/s (min / median / max) | tg median / ceiling |")
+        print("| --- | --- | --- | --- | --- |")
+        for row in rows {
+            let fraction = 100 * row.decode[row.decode.count / 2] / ceiling
+            print("| \(row.precision.rawValue) | \(cpu) | \(triple(row.prefill)) | \(triple(row.decode)) | \(String(format: "%.0f%%", fraction)) |")
+        }
+    }
 
-        if let parallel {
-            print("\nparallel sequences (aggregate decode tok/s, \(generate) tokens each after a \(min(prompt, 64))-token prompt):")
-            for n in parallel.split(separator: ",").compactMap({ Int($0) }) where n > 0 {
-                var rng = SeededGenerator(seed: 99)
-                let requests = (0..<n).map { _ in
-                    GenerationRequest(prompt: (0..<min(prompt, 64)).map { _ in Int32.random(in: 0..<vocabulary, using: &rng) },
-                                      sampling: .greedy, maxTokens: generate, ignoreEOS: true)
-                }
-                let start = Date()
-                let results = try await loaded.generateBatch(requests)
-                let seconds = Date().timeIntervalSince(start)
-                let decodeSeconds = results.map(\.decodeSeconds).max() ?? seconds
-                let tokens = results.reduce(0) { $0 + $1.tokens.count }
-                print(String(format: "  %2d sequences: %.1f tok/s aggregate (%.1f per sequence), %.2f s total", n,
-                             Double(tokens) / decodeSeconds, Double(tokens) / decodeSeconds / Double(n), seconds))
+    /// Sorted ppN and tgN rates over `repeats` rounds after one warm-up round (which also pages in
+    /// the weights). Token ids are seeded random: speed does not depend on them.
+    private func measure(_ transformer: Transformer, vocabulary: Int32) -> (prefill: [Double], decode: [Double]) {
+        var prefill: [Double] = [], decode: [Double] = []
+        for round in 0...repeats {
+            var rng = SeededGenerator(seed: UInt64(round + 1))
+            let tokens = (0..<max(prompt, generate)).map { _ in Int32.random(in: 0..<vocabulary, using: &rng) }
+
+            let promptCache = transformer.makeCache(capacity: prompt)
+            var start = DispatchTime.now().uptimeNanoseconds
+            var offset = 0
+            while offset < prompt {
+                let chunk = Array(tokens[offset..<min(offset + transformer.maxBatch, prompt)])
+                offset += chunk.count
+                _ = transformer.forward(chunk, cache: promptCache, logits: offset == prompt ? .last : .none)
             }
+            let prefillSeconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+
+            let decodeCache = transformer.makeCache(capacity: generate)
+            start = DispatchTime.now().uptimeNanoseconds
+            for i in 0..<generate {
+                _ = transformer.forward([tokens[i]], cache: decodeCache, logits: .last)
+            }
+            let decodeSeconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+
+            if round == 0 { continue }
+            prefill.append(Double(prompt) / prefillSeconds)
+            decode.append(Double(generate) / decodeSeconds)
+        }
+        return (prefill.sorted(), decode.sorted())
+    }
+
+    /// Aggregate decode rate of `n` sequences generated together (one batched forward pass per step).
+    private func measureParallel(_ loaded: LoadedModel, counts: [Int]) async throws {
+        let vocabulary = Int32(loaded.configuration.vocabularySize)
+        for n in counts {
+            var rng = SeededGenerator(seed: 99)
+            let requests = (0..<n).map { _ in
+                GenerationRequest(prompt: (0..<min(prompt, 64)).map { _ in Int32.random(in: 0..<vocabulary, using: &rng) },
+                                  sampling: .greedy, maxTokens: generate, ignoreEOS: true)
+            }
+            let start = Date()
+            let results = try await loaded.generateBatch(requests)
+            let seconds = Date().timeIntervalSince(start)
+            let decodeSeconds = results.map(\.decodeSeconds).max() ?? seconds
+            let tokens = results.reduce(0) { $0 + $1.tokens.count }
+            print(String(format: "  %2d sequences: %.1f tok/s aggregate (%.1f per sequence), %.2f s total", n,
+                         Double(tokens) / decodeSeconds, Double(tokens) / decodeSeconds / Double(n), seconds))
         }
     }
 
