@@ -27,6 +27,7 @@ public struct SyntheticModel: Sendable {
     /// A ChatML template (as Qwen stores it), recognized by the engine as `chatml`.
     public static let chatMLTemplate =
         "{% for message in messages %}<|im_start|>{{ message.role }}\n{{ message.content }}<|im_end|>\n{% endfor %}"
+        + "{% if add_generation_prompt %}<|im_start|>assistant\n{% endif %}"
 
     /// The special tokens every synthetic vocabulary ends with.
     public static let specialTokens = ["<|endoftext|>", "<|im_start|>", "<|im_end|>"]

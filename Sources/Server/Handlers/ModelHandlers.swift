@@ -13,6 +13,9 @@ extension MinosServer {
                 context.reportProgress(message: stage, percentage: percent)
             }
             logger.info("loaded \(model.name) (\(model.configuration.architecture), \(model.parameterCount) parameters) from \(params.path)")
+            if let reason = model.promptTemplate.unavailableReason {
+                logger.warning("\(model.name): \(reason); chat prompts use the \(model.chatTemplate.name) renderer")
+            }
             return Self.info(model)
         }
 

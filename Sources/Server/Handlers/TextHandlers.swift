@@ -1,6 +1,7 @@
 import Engine
 import JSON
 import JSONRPC
+import Logging
 import MinosProtocol
 
 /// `text/generate` and `text/score`.
@@ -85,16 +86,15 @@ extension MinosServer {
                                  stopTokens: stopTokens, ignoreEOS: p.ignoreEOS ?? false)
     }
 
-    /// Chat messages rendered with the model's template, tokenized (special-token texts parsed), and
-    /// the template's end-of-turn tokens, which stop generation like EOS does.
+    /// Chat messages rendered with the model's own template, tokenized (special-token texts parsed),
+    /// and the template's end-of-turn tokens, which stop generation like EOS does. A template that
+    /// fails on these messages is logged; the family renderer made the prompt instead.
     static func chatPrompt(_ messages: [ChatMessage], model: LoadedModel) -> (tokens: [Int32], stopTokens: [Int32]) {
-        let rendered = model.chatTemplate.render(messages)
-        let tokens = model.tokenizer.encode(rendered, addSpecial: true, parseSpecial: true)
-        let stops = model.chatTemplate.endOfTurn.compactMap { marker -> Int32? in
-            let ids = model.tokenizer.encode(marker, addSpecial: false, parseSpecial: true)
-            return ids.count == 1 ? ids[0] : nil
+        let chat = model.chatPrompt(messages)
+        if chat.prompt.templateFailed, let reason = chat.prompt.fallbackReason {
+            Logger(label: "minos.chat-template").warning("\(model.name): \(reason); the \(model.chatTemplate.name) renderer made the prompt")
         }
-        return (tokens, stops)
+        return (chat.tokens, chat.stopTokens)
     }
 
     static func rate(_ count: Int, _ seconds: Double) -> Double {
