@@ -12,15 +12,22 @@ public struct GenerationRequest: Sendable {
     /// unless `ignoreEOS`).
     public var stopTokens: [Int32]
     public var ignoreEOS: Bool
+    /// How many most likely alternatives to report with each generated token (0: none; at most
+    /// `maxTopLogprobs`). Every token's own log-probability is always reported.
+    public var topLogprobs: Int
+
+    /// Most alternatives `topLogprobs` may ask for.
+    public static let maxTopLogprobs = 20
 
     public init(prompt: [Int32], sampling: SamplingParameters = .init(), maxTokens: Int = 256,
-                stopStrings: [String] = [], stopTokens: [Int32] = [], ignoreEOS: Bool = false) {
+                stopStrings: [String] = [], stopTokens: [Int32] = [], ignoreEOS: Bool = false, topLogprobs: Int = 0) {
         self.prompt = prompt
         self.sampling = sampling
         self.maxTokens = maxTokens
         self.stopStrings = stopStrings
         self.stopTokens = stopTokens
         self.ignoreEOS = ignoreEOS
+        self.topLogprobs = max(0, min(topLogprobs, Self.maxTopLogprobs))
     }
 }
 
@@ -38,6 +45,10 @@ public enum StopReason: String, Sendable, Codable {
 public struct GenerationResult: Sendable {
     public var text: String
     public var tokens: [Int32]
+    /// For each of `tokens`: its log-probability under the model's distribution at that step (the
+    /// softmax of the raw logits, before temperature, penalties and truncation) and, when asked
+    /// for, the most likely alternatives. `ScoreResult.Token`, as `text/score` reports.
+    public var logprobs: [ScoreResult.Token]
     public var stopReason: StopReason
     public var promptTokens: Int
     public var prefillSeconds: Double
@@ -169,6 +180,9 @@ struct SequenceState {
     var stops: Set<Int32>
     var history: [Int32]
     var generated: [Int32] = []
+    var logprobs: [ScoreResult.Token] = []
+    /// The scored token `sample` picked, until `accept` keeps or drops it.
+    var pending: ScoreResult.Token?
     var decoder: StreamingDecoder
     var text = ""
     /// Characters of `text` already handed out as streamed text.
@@ -188,7 +202,9 @@ struct SequenceState {
     var finished: Bool { reason != nil }
 
     mutating func sample(_ logits: [Float]) -> Int32 {
-        sampler.sample(logits, history: history)
+        let token = sampler.sample(logits, history: history)
+        pending = LoadedModel.scoreToken(token, logits, topK: request.topLogprobs)
+        return token
     }
 
     /// Takes a sampled token; returns newly safe text to stream, if any.
@@ -198,6 +214,8 @@ struct SequenceState {
             return nil
         }
         generated.append(token)
+        if let pending, pending.token == token { logprobs.append(pending) }
+        pending = nil
         history.append(token)
         text += decoder.append(token)
         let stopStrings = request.stopStrings
@@ -223,7 +241,20 @@ struct SequenceState {
     }
 
     func result(prefillSeconds: Double, decodeSeconds: Double) -> GenerationResult {
-        GenerationResult(text: text, tokens: generated, stopReason: reason ?? .length, promptTokens: request.prompt.count,
+        GenerationResult(text: text, tokens: generated, logprobs: logprobs, stopReason: reason ?? .length, promptTokens: request.prompt.count,
                          prefillSeconds: prefillSeconds, decodeSeconds: decodeSeconds)
+    }
+}
+
+extension LoadedModel {
+    /// Token ids a client sent, checked against the vocabulary (the embedding table and the
+    /// tokenizer both): -32602 names `field[index]` of the first id outside it.
+    public func checkedTokens(_ ids: [Int64], field: String) throws(EngineError) -> [Int32] {
+        let limit = Int64(min(configuration.vocabularySize, tokenizer.vocabularySize))
+        if let index = ids.firstIndex(where: { $0 < 0 || $0 >= limit }) {
+            throw EngineError.invalidInput(field: "\(field)[\(index)]",
+                                           reason: "token id \(ids[index]) is outside the vocabulary (0..<\(limit))")
+        }
+        return ids.map { Int32($0) }
     }
 }

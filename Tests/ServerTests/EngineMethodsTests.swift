@@ -176,6 +176,54 @@ struct EngineMethodsTests {
         #expect(abs((scored["totalLogprob"]?.doubleValue ?? 0) - total) < 1e-9)
     }
 
+    @Test("token ids go in wherever text does; generate reports each token's log-probability and top-k")
+    func tokenLevelAPI() throws {
+        let d = try loaded()
+        let ids = try #require(try d.call("text/tokenize", ["model": "tiny", "text": "hello there"])["result"]?["tokens"])
+        let byText = try #require(try d.call("text/generate", ["model": "tiny", "prompt": "hello there", "maxTokens": 6,
+                                                               "temperature": 0, "logprobs": 3])["result"])
+        let byIds = try #require(try d.call("text/generate", ["model": "tiny", "prompt": ids, "maxTokens": 6,
+                                                              "temperature": 0, "logprobs": 3])["result"])
+        #expect(byIds["tokens"] == byText["tokens"])
+        #expect(byIds["promptTokens"] == byText["promptTokens"])
+        let generated = try #require(byText["tokens"]?.arrayValue)
+        let logprobs = try #require(byText["logprobs"]?.arrayValue)
+        #expect(logprobs.count == generated.count)
+        for (token, entry) in zip(generated, logprobs) {
+            #expect(entry["token"] == token)
+            let top = try #require(entry["top"]?.arrayValue)
+            #expect(top.count == 3)
+            // Greedy: the chosen token is the most likely one, and its logprob is the top one's.
+            #expect(top[0]["token"] == token)
+            #expect(entry["logprob"] == top[0]["logprob"])
+            #expect((top[0]["logprob"]?.doubleValue ?? 1) >= (top[1]["logprob"]?.doubleValue ?? 0))
+        }
+        // The same numbers as text/score gives for the generated continuation, fed as ids.
+        let scored = try #require(try d.call("text/score", ["model": "tiny", "prompt": ids, "continuation": .array(generated)])["result"])
+        for (entry, score) in zip(logprobs, try #require(scored["tokens"]?.arrayValue)) {
+            let a = try #require(entry["logprob"]?.doubleValue), b = try #require(score["logprob"]?.doubleValue)
+            #expect(abs(a - b) < 1e-4, "generate \(a) vs score \(b)")
+        }
+        // Without logprobs: every token still has its own log-probability, no alternatives.
+        let plain = try #require(try d.call("text/generate", ["model": "tiny", "prompt": ids, "maxTokens": 2, "temperature": 0])["result"])
+        #expect(plain["logprobs"]?[0]?["top"] == nil)
+        #expect(plain["logprobs"]?[0]?["logprob"]?.doubleValue != nil)
+
+        // Ids are checked against the vocabulary (384 tokens): the error names the first bad index.
+        for (params, path) in [
+            (["model": "tiny", "prompt": [1, 2, 384, 5], "maxTokens": 1] as JSONValue, "params.prompt[2]"),
+            (["model": "tiny", "prompt": [-1], "maxTokens": 1] as JSONValue, "params.prompt[0]"),
+        ] {
+            let reply = try d.call("text/generate", params)
+            #expect(reply.errorCode == -32602, "\(reply)")
+            #expect(reply["error"]?["data"]?["path"] == .string(path), "\(reply)")
+        }
+        let reply = try d.call("text/score", ["model": "tiny", "prompt": ids, "continuation": [3, 99999]])
+        #expect(reply["error"]?["data"]?["path"] == "params.continuation[1]", "\(reply)")
+        #expect(try d.call("text/generate", ["model": "tiny", "prompt": [1, "x"], "maxTokens": 1]).errorCode == -32602)
+        #expect(try d.call("text/generate", ["model": "tiny", "prompt": ids, "logprobs": 21]).errorCode == -32602)
+    }
+
     @Test("bad input gets a clear error and the loaded model stays usable", arguments: [
         ("text/generate", ["model": "missing", "prompt": "x"] as JSONValue, -33000),
         ("text/generate", ["model": "tiny", "prompt": .string(String(repeating: "x ", count: 600))] as JSONValue, -33002),

@@ -22,7 +22,8 @@ extension MinosServer {
                 prefillSeconds: result.prefillSeconds, decodeSeconds: result.decodeSeconds,
                 prefillTokensPerSecond: Self.rate(result.promptTokens, result.prefillSeconds),
                 decodeTokensPerSecond: Self.rate(result.tokens.count, result.decodeSeconds))
-            return TextGenerate.Result(text: result.text, tokens: result.tokens, tokenCount: result.tokens.count,
+            return TextGenerate.Result(text: result.text, tokens: result.tokens,
+                                       logprobs: result.logprobs.map { Self.wireToken($0, model: model) }, tokenCount: result.tokens.count,
                                        promptTokens: result.promptTokens, stopReason: result.stopReason.rawValue, timings: timings)
         }
 
@@ -33,19 +34,31 @@ extension MinosServer {
                 throw RPCError.invalidParams("topK must be between 0 and 100", path: "params.topK")
             }
             let special = params.parseSpecial ?? false
-            let prompt = model.tokenizer.encode(params.prompt, addSpecial: true, parseSpecial: special)
-            let continuation = model.tokenizer.encode(params.continuation, addSpecial: false, parseSpecial: special)
+            let prompt = try Self.tokens(params.prompt, field: "prompt", addSpecial: true, parseSpecial: special, model: model)
+            let continuation = try Self.tokens(params.continuation, field: "continuation", addSpecial: false,
+                                               parseSpecial: special, model: model)
             let cacheBytes = model.transformer.cacheBytes(capacity: prompt.count + continuation.count)
             try engine.reserve(cacheBytes)
             defer { engine.release(cacheBytes) }
             let scored = try await model.score(prompt: prompt, continuation: continuation, topK: topK)
-            func text(_ token: Int32) -> String { String(decoding: model.tokenizer.piece(token), as: UTF8.self) }
-            return TextScore.Result(
-                tokens: scored.tokens.map { t in
-                    .init(token: t.token, text: text(t.token), logprob: t.logprob,
-                          top: topK > 0 ? t.top.map { .init(token: $0.token, text: text($0.token), logprob: $0.logprob) } : nil)
-                },
-                totalLogprob: scored.totalLogprob, promptTokens: scored.promptTokens)
+            return TextScore.Result(tokens: scored.tokens.map { Self.wireToken($0, model: model) },
+                                    totalLogprob: scored.totalLogprob, promptTokens: scored.promptTokens)
+        }
+    }
+
+    /// A scored token as the wire shows it, with the texts of the token and its alternatives.
+    static func wireToken(_ t: ScoreResult.Token, model: LoadedModel) -> TextScore.Result.Token {
+        func text(_ token: Int32) -> String { String(decoding: model.tokenizer.piece(token), as: UTF8.self) }
+        return .init(token: t.token, text: text(t.token), logprob: t.logprob,
+                     top: t.top.isEmpty ? nil : t.top.map { .init(token: $0.token, text: text($0.token), logprob: $0.logprob) })
+    }
+
+    /// Text tokenized as the model does, or token ids checked against its vocabulary.
+    static func tokens(_ input: TextInput, field: String, addSpecial: Bool, parseSpecial: Bool,
+                       model: LoadedModel) throws -> [Int32] {
+        switch input {
+        case .text(let text): return model.tokenizer.encode(text, addSpecial: addSpecial, parseSpecial: parseSpecial)
+        case .tokens(let ids): return try model.checkedTokens(ids, field: field)
         }
     }
 
@@ -63,6 +76,10 @@ extension MinosServer {
         if let problem = sampling.problem() {
             throw RPCError.invalidParams("\(problem.field) \(problem.message)", path: "params.\(problem.field)")
         }
+        let topLogprobs = p.logprobs ?? 0
+        guard (0...GenerationRequest.maxTopLogprobs).contains(topLogprobs) else {
+            throw RPCError.invalidParams("logprobs must be between 0 and \(GenerationRequest.maxTopLogprobs)", path: "params.logprobs")
+        }
         let maxTokens = p.maxTokens ?? 256
         guard maxTokens >= 0 else { throw RPCError.invalidParams("maxTokens must not be negative", path: "params.maxTokens") }
         if let index = p.stopTokens?.firstIndex(where: { $0 < 0 || Int($0) >= model.tokenizer.vocabularySize }) {
@@ -72,8 +89,8 @@ extension MinosServer {
         let prompt: [Int32]
         var stopTokens = p.stopTokens ?? []
         switch (p.prompt, p.messages) {
-        case (let text?, nil):
-            prompt = model.tokenizer.encode(text, addSpecial: true, parseSpecial: false)
+        case (let input?, nil):
+            prompt = try tokens(input, field: "prompt", addSpecial: true, parseSpecial: false, model: model)
         case (nil, let messages?):
             guard !messages.isEmpty else { throw RPCError.invalidParams("messages must not be empty", path: "params.messages") }
             let chat = chatPrompt(messages.map { ChatMessage(role: $0.role, content: $0.content) }, model: model)
@@ -83,7 +100,7 @@ extension MinosServer {
             throw RPCError.invalidParams("give exactly one of prompt and messages", path: "params")
         }
         return GenerationRequest(prompt: prompt, sampling: sampling, maxTokens: maxTokens, stopStrings: p.stop ?? [],
-                                 stopTokens: stopTokens, ignoreEOS: p.ignoreEOS ?? false)
+                                 stopTokens: stopTokens, ignoreEOS: p.ignoreEOS ?? false, topLogprobs: topLogprobs)
     }
 
     /// Chat messages rendered with the model's own template, tokenized (special-token texts parsed),

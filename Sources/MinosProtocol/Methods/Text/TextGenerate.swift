@@ -1,8 +1,10 @@
 import JSON
 import JSONRPC
 
-/// `text/generate`: generates a continuation of `prompt` (raw text, no template) or of `messages`
-/// (rendered with the model's chat template). With `partialResultToken`, text streams as
+/// `text/generate`: generates a continuation of `prompt` (raw text, no template, or token ids
+/// taken as they are) or of `messages` (rendered with the model's chat template). Every generated
+/// token comes with its log-probability under the model (softmax of the raw logits, before
+/// temperature and truncation); `logprobs: k` adds the k most likely alternatives. With `partialResultToken`, text streams as
 /// `$/progress {token, value: {text}}` notifications as it is produced; cancellation is honoured
 /// between prefill chunks and between tokens. Errors: -33000 (model not loaded), -33002 (prompt
 /// longer than the context), -32602 (bad sampling values, naming the field).
@@ -16,7 +18,7 @@ public enum TextGenerate: RPCMethod, DocumentedMethod {
             public var content: String
         }
         public var model: String
-        public var prompt: String?
+        public var prompt: TextInput?
         public var messages: [Message]?
         public var maxTokens: Int?
         public var temperature: Double?
@@ -31,6 +33,7 @@ public enum TextGenerate: RPCMethod, DocumentedMethod {
         public var stop: [String]?
         public var stopTokens: [Int32]?
         public var ignoreEOS: Bool?
+        public var logprobs: Int?
     }
 
     public struct Result: Codable, Sendable {
@@ -48,14 +51,18 @@ public enum TextGenerate: RPCMethod, DocumentedMethod {
         }
         public var text: String
         public var tokens: [Int32]
+        /// One entry per token of `tokens`: its log-probability and, with `logprobs: k`, the top k.
+        public var logprobs: [TextScore.Result.Token]
         public var tokenCount: Int
         public var promptTokens: Int
         /// "stop" (a stop string), "endOfSequence" (EOS or a stop token), "length" (maxTokens), "context" (context full).
         public var stopReason: String
         public var timings: Timings
-        public init(text: String, tokens: [Int32], tokenCount: Int, promptTokens: Int, stopReason: String, timings: Timings) {
+        public init(text: String, tokens: [Int32], logprobs: [TextScore.Result.Token], tokenCount: Int, promptTokens: Int,
+                    stopReason: String, timings: Timings) {
             self.text = text
             self.tokens = tokens
+            self.logprobs = logprobs
             self.tokenCount = tokenCount
             self.promptTokens = promptTokens
             self.stopReason = stopReason
@@ -65,7 +72,8 @@ public enum TextGenerate: RPCMethod, DocumentedMethod {
 
     public static let params = [
         ModelWire.model,
-        ParamDoc("prompt", "Raw prompt text (no chat template).", Schema.string),
+        ParamDoc("prompt", "Raw prompt text (no chat template; BOS added as the model does), or token ids used exactly as given.",
+                 TextInput.schema),
         ParamDoc("messages", "Chat messages {role, content}, rendered with the model's template.",
                  Schema.array(Schema.object(["role": Schema.string, "content": Schema.string], required: ["role", "content"]))),
         ParamDoc("maxTokens", "Most tokens to generate (default 256).", Schema.integer(minimum: 0)),
@@ -81,16 +89,19 @@ public enum TextGenerate: RPCMethod, DocumentedMethod {
         ParamDoc("stop", "Stop strings; the text is cut before the first one.", Schema.array(Schema.string)),
         ParamDoc("stopTokens", "Token ids that end generation (EOS always does, unless ignoreEOS).", Schema.array(Schema.integer)),
         ParamDoc("ignoreEOS", "Keep going past the end-of-sequence token.", Schema.boolean),
+        ParamDoc("logprobs", "Also return the k most likely alternatives of every generated token (default 0, at most 20).",
+                 Schema.integer(minimum: 0, maximum: 20)),
         ParamDoc("partialResultToken", "Stream text as $/progress {token, value: {text}} notifications.",
                  Schema.oneOf(["type": "string"], ["type": "integer"])),
         Schema.workDoneToken,
     ]
     public static let resultSchema: JSONValue? = Schema.object([
-        "text": Schema.string, "tokens": Schema.array(Schema.integer), "tokenCount": Schema.integer,
+        "text": Schema.string, "tokens": Schema.array(Schema.integer), "logprobs": Schema.array(TextScore.token),
+        "tokenCount": Schema.integer,
         "promptTokens": Schema.integer, "stopReason": Schema.enumeration(["stop", "endOfSequence", "length", "context"]),
         "timings": Schema.object(["prefillSeconds": Schema.number, "decodeSeconds": Schema.number,
                                   "prefillTokensPerSecond": Schema.number, "decodeTokensPerSecond": Schema.number],
                                  required: ["prefillSeconds", "decodeSeconds", "prefillTokensPerSecond", "decodeTokensPerSecond"]),
-    ], required: ["text", "tokens", "tokenCount", "promptTokens", "stopReason", "timings"])
+    ], required: ["text", "tokens", "logprobs", "tokenCount", "promptTokens", "stopReason", "timings"])
     public static let errors: [ErrorCode] = [.modelNotLoaded, .contextOverflow, .memoryBudgetExceeded]
 }

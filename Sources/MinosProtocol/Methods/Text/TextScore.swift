@@ -3,16 +3,17 @@ import JSONRPC
 
 /// `text/score`: the log-probability of every token of `continuation` given `prompt` and the
 /// continuation's earlier tokens, from one forward pass over both — the scoring primitive
-/// verifiers need. `topK` adds the k most likely alternatives at each position. The prompt is
-/// tokenized with BOS as the model adds it; the continuation without. Errors: -33000, -33002.
+/// verifiers need. `topK` adds the k most likely alternatives at each position. A text prompt is
+/// tokenized with BOS as the model adds it, a text continuation without; token ids are used
+/// exactly as given. Errors: -33000, -33002.
 public enum TextScore: RPCMethod, DocumentedMethod {
     public static let name = "text/score"
     public static let summary = "Log-probabilities of each continuation token given the prompt, with optional top-k alternatives."
 
     public struct Params: Codable, Sendable {
         public var model: String
-        public var prompt: String
-        public var continuation: String
+        public var prompt: TextInput
+        public var continuation: TextInput
         public var topK: Int?
         public var parseSpecial: Bool?
     }
@@ -52,16 +53,18 @@ public enum TextScore: RPCMethod, DocumentedMethod {
 
     static let alternative = Schema.object(["token": Schema.integer, "text": Schema.string, "logprob": Schema.number],
                                            required: ["token", "text", "logprob"])
+    /// One scored token: id, text, log-probability, optional alternatives.
+    static let token = Schema.object(["token": Schema.integer, "text": Schema.string, "logprob": Schema.number,
+                                      "top": Schema.array(alternative)], required: ["token", "text", "logprob"])
     public static let params = [
         ModelWire.model,
-        ParamDoc("prompt", "The conditioning text.", Schema.string, required: true),
-        ParamDoc("continuation", "The text to score.", Schema.string, required: true),
+        ParamDoc("prompt", "The conditioning text, or its token ids.", TextInput.schema, required: true),
+        ParamDoc("continuation", "The text to score, or its token ids.", TextInput.schema, required: true),
         ParamDoc("topK", "Also return the k most likely tokens at each position (default 0, at most 100).", Schema.integer(minimum: 0, maximum: 100)),
         ParamDoc("parseSpecial", "Recognize special-token texts in both (default false).", Schema.boolean),
     ]
     public static let resultSchema: JSONValue? = Schema.object([
-        "tokens": Schema.array(Schema.object(["token": Schema.integer, "text": Schema.string, "logprob": Schema.number,
-                                              "top": Schema.array(alternative)], required: ["token", "text", "logprob"])),
+        "tokens": Schema.array(token),
         "totalLogprob": Schema.number, "promptTokens": Schema.integer,
     ], required: ["tokens", "totalLogprob", "promptTokens"])
     public static let errors: [ErrorCode] = [.modelNotLoaded, .contextOverflow]
