@@ -34,8 +34,14 @@ public struct ChatPromptTemplate: Sendable {
     /// The prompt for `messages`, ending where the assistant's reply begins when
     /// `addGenerationPrompt` is set (and the template honours it).
     public func render(_ messages: [ChatMessage], addGenerationPrompt: Bool = true) -> ChatPrompt {
+        render(messages, addGenerationPrompt: addGenerationPrompt, tools: nil)
+    }
+
+    /// The same, with tool schemas (JSON values, e.g. from `JinjaValue(json:)`) for templates that
+    /// describe tools; the family renderer ignores them.
+    package func render(_ messages: [ChatMessage], addGenerationPrompt: Bool = true, tools: [JinjaValue]?) -> ChatPrompt {
         let values = messages.map { JinjaValue.dict(JinjaDict([("role", .string($0.role)), ("content", .string($0.content))])) }
-        return render(messages: values, addGenerationPrompt: addGenerationPrompt, tools: nil) {
+        return render(messages: values, addGenerationPrompt: addGenerationPrompt, tools: tools) {
             family.render(messages, bos: bosToken, eos: eosToken)
         }
     }

@@ -8,9 +8,10 @@ public struct ChatMessage: Sendable, Equatable, Codable {
     }
 }
 
-/// The prompt formats Minos recognizes in a GGUF file's `tokenizer.chat_template` (a Jinja
-/// template it does not execute): the common families are identified by their marker tokens and
-/// rendered by hand. Unrecognized templates fall back to a plain "role: content" transcript.
+/// The prompt families Minos recognizes in a GGUF file's `tokenizer.chat_template` by their marker
+/// tokens. The template itself is executed (`ChatPromptTemplate`); a family gives the end-of-turn
+/// markers and renders by hand only as the fallback when the template is missing or cannot run.
+/// Unrecognized templates fall back to a plain "role: content" transcript.
 public enum ChatTemplate: Sendable, Equatable {
     /// `<|im_start|>role\ncontent<|im_end|>` (Qwen, ChatML), with the template's default system
     /// prompt when it has one.

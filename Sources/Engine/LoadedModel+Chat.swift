@@ -1,3 +1,5 @@
+import Tokenizers
+
 /// Chat prompts for a loaded model: its template rendered and tokenized.
 extension LoadedModel {
     /// The texts of the model's BOS and EOS tokens, as templates see them.
@@ -10,7 +12,13 @@ extension LoadedModel {
     /// the BOS text and the tokenizer adds BOS itself, the template's copy is dropped, as llama.cpp
     /// does, so the prompt holds one BOS.
     public func chatPrompt(_ messages: [ChatMessage], addGenerationPrompt: Bool = true) -> (prompt: ChatPrompt, tokens: [Int32], stopTokens: [Int32]) {
-        let prompt = promptTemplate.render(messages, addGenerationPrompt: addGenerationPrompt)
+        chatPrompt(messages, addGenerationPrompt: addGenerationPrompt, tools: nil)
+    }
+
+    /// The same, with tool schemas for templates that describe tools.
+    package func chatPrompt(_ messages: [ChatMessage], addGenerationPrompt: Bool = true,
+                            tools: [JinjaValue]?) -> (prompt: ChatPrompt, tokens: [Int32], stopTokens: [Int32]) {
+        let prompt = promptTemplate.render(messages, addGenerationPrompt: addGenerationPrompt, tools: tools)
         var text = prompt.text
         let bos = promptTemplate.bosToken
         if tokenizer.addsBOS && !bos.isEmpty && text.hasPrefix(bos) { text.removeFirst(bos.count) }
@@ -22,5 +30,3 @@ extension LoadedModel {
         return (prompt, tokens, stops)
     }
 }
-
-import Tokenizers

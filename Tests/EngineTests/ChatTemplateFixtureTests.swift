@@ -1,6 +1,7 @@
 @testable import Engine
 import Foundation
 import GGUF
+import Models
 import Testing
 
 /// The chat templates of the common families, executed by Minos' Jinja interpreter and compared
@@ -120,5 +121,24 @@ struct ChatTemplateFixtureTests {
         #expect(prompt.text == expected)
         #expect(prompt.text != chat.family.render(messages), "the family renderer lacked SmolLM2's default system prompt")
         #expect(chat.family.endOfTurn == ["<|im_end|>"])
+    }
+
+    @Test("LoadedModel.chatPrompt tokenizes the template's text with special tokens and stops at the end-of-turn token")
+    func loadedModelPrompt() async throws {
+        var synthetic = SyntheticModel()
+        synthetic.architecture = "qwen2"
+        synthetic.chatTemplate = SyntheticModel.chatMLTemplate
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("minos-chat-\(UUID().uuidString).gguf").path
+        try synthetic.build().write(to: path)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let model = try await Engine(threads: 1, memoryLimit: nil).load(path: path, name: "chat", contextLength: nil, progress: { _, _ in })
+        let chat = model.chatPrompt([ChatMessage(role: "user", content: "hi")])
+        let text = "<|im_start|>user\nhi<|im_end|>\n<|im_start|>assistant\n"
+        #expect(chat.prompt == ChatPrompt(text: text, fallbackReason: nil, templateFailed: false))
+        #expect(chat.tokens == model.tokenizer.encode(text, addSpecial: true, parseSpecial: true))
+        #expect(chat.stopTokens == [try #require(model.tokenizer.tokenID(for: "<|im_end|>"))])
+        let tools = try JinjaValue(json: #"[{"type": "function", "function": {"name": "f"}}]"#)
+        #expect(model.chatPrompt([ChatMessage(role: "user", content: "hi")], tools: [tools]).prompt.text == text,
+                "a template that ignores tools renders the same prompt")
     }
 }
