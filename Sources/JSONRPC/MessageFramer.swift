@@ -35,6 +35,8 @@ public struct MessageFramer: Sendable {
         var bytes = 0
         var contentLength: Int?
         var problem: String?
+        /// The body's extent is unknown (several Content-Length headers): skip to the next header.
+        var lengthUnknown = false
     }
 
     private enum State {
@@ -192,7 +194,7 @@ public struct MessageFramer: Sendable {
     private mutating func endHeader(_ header: Header, emit: (Event) -> Void) {
         if let problem = header.problem {
             emit(.malformedHeader(problem))
-            if let length = header.contentLength {
+            if let length = header.contentLength, !header.lengthUnknown {
                 state = .discard(length)
             } else {
                 state = .resync
@@ -221,6 +223,14 @@ public struct MessageFramer: Sendable {
         switch name {
         case "content-length":
             if let length = Int(value), length >= 0, value.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) {
+                if let earlier = header.contentLength {
+                    // Which one frames the body is anyone's guess; trusting either could swallow
+                    // the next message, so the header is refused and the framer resynchronizes.
+                    header.problem = header.problem ?? (earlier == length
+                        ? "duplicate Content-Length headers (\(length))"
+                        : "conflicting Content-Length headers (\(earlier), then \(length))")
+                    header.lengthUnknown = true
+                }
                 header.contentLength = length
             } else {
                 header.problem = header.problem ?? "Content-Length is not a non-negative integer: '\(value)'"

@@ -70,6 +70,22 @@ struct MessageFramerTests {
         #expect(seen[1] == message("[2]"))
     }
 
+    @Test("conflicting or duplicate Content-Length headers are refused and the next message is read",
+          arguments: [(5, 7), (7, 5), (7, 7)], [1, 3, Int.max])
+    func duplicateLength(lengths: (Int, Int), chunkSize: Int) {
+        let body = #"{"jsonrpc":"2.0","id":1,"method":"daemon/ping"}"#
+        let input = Array("Content-Length: \(lengths.0)\r\nContent-Length: \(lengths.1)\r\n\r\n\(body)".utf8)
+            + lsp(#"{"next":2}"#)
+        let seen = events(input, chunkSize: chunkSize)
+        #expect(seen.count == 2, "\(seen)")
+        if case .malformedHeader(let reason) = seen.first {
+            #expect(reason.contains(lengths.0 == lengths.1 ? "duplicate" : "conflicting"), "\(reason)")
+        } else {
+            Issue.record("expected a malformed header, got \(seen)")
+        }
+        #expect(seen.last == message(#"{"next":2}"#))
+    }
+
     @Test("a bad header line with a usable length skips exactly that body")
     func badLineWithLength() {
         let input = Array("Content-Length: 7\r\nnonsense\r\n\r\n{\"x\":1}".utf8) + lsp("[3]")

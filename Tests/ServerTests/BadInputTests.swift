@@ -120,6 +120,21 @@ struct BadInputTests {
         try expectStillServing(d)
     }
 
+    @Test("conflicting Content-Length headers, dripped byte by byte: -32700, and the next request is answered")
+    func conflictingContentLength() throws {
+        let d = try daemon()
+        let bad = Array(("Content-Length: 5\r\nContent-Length: 7\r\n\r\n" + #"{"jsonrpc":"2.0","id":98,"method":"daemon/ping"}"#).utf8)
+        let good = framed(Array(#"{"jsonrpc":"2.0","id":99,"method":"daemon/ping","params":{"echo":"after"}}"#.utf8))
+        for byte in bad + good { d.write([byte]) }
+        let error = try d.next()
+        #expect(error.errorCode == -32700)
+        #expect(error["error"]?["message"]?.stringValue?.contains("conflicting Content-Length") == true, "\(error)")
+        let reply = try d.next()
+        #expect(reply["id"] == 99)
+        #expect(reply["result"]?["echo"] == "after")
+        try expectStillServing(d)
+    }
+
     @Test("a body shorter than its header at end of input: -32700, then a clean exit")
     func shortBody() throws {
         let d = try daemon()
