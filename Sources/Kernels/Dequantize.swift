@@ -27,6 +27,8 @@ public enum Dequantize {
         case .q5_K: KQuant.dequantizeQ5_K(source, destination, blocks: blocks)
         case .q6_K: KQuant.dequantizeQ6_K(source, destination, blocks: blocks)
         case .q8_K: KQuant.dequantizeQ8_K(source, destination, blocks: blocks)
+        case .iq4_nl: IQ4.dequantizeNL(source, destination, blocks: blocks)
+        case .iq4_xs: IQ4.dequantizeXS(source, destination, blocks: blocks)
         }
     }
 

@@ -28,6 +28,8 @@ public enum Dot {
         case .q5_K: return KQuant.dotQ5_K(weights, x, blocks: blocks)
         case .q6_K: return KQuant.dotQ6_K(weights, x, blocks: blocks)
         case .q8_K: return KQuant.dotQ8_K(weights, x, blocks: blocks)
+        case .iq4_nl: return IQ4.dotNL(weights, x, blocks: blocks)
+        case .iq4_xs: return IQ4.dotXS(weights, x, blocks: blocks)
         }
     }
 

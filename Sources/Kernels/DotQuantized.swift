@@ -10,13 +10,14 @@
 
 extension GGMLType {
     /// The activation encoding `Dot.quantized` expects for weights of this type (ggml's
-    /// `vec_dot_type`): q8_0 for q4_0, q5_0 and q8_0; q8_1 for q4_1 and q5_1; q8_K for q2_K…q6_K;
+    /// `vec_dot_type`): q8_0 for q4_0, q5_0, q8_0 and iq4_nl; q8_1 for q4_1 and q5_1; q8_K for
+    /// q2_K…q6_K and iq4_xs;
     /// nil where there is no integer path (f32, f16, bf16, q8_1, q8_K).
     public var dotActivationType: GGMLType? {
         switch self {
-        case .q4_0, .q5_0, .q8_0: return .q8_0
+        case .q4_0, .q5_0, .q8_0, .iq4_nl: return .q8_0
         case .q4_1, .q5_1: return .q8_1
-        case .q2_K, .q3_K, .q4_K, .q5_K, .q6_K: return .q8_K
+        case .q2_K, .q3_K, .q4_K, .q5_K, .q6_K, .iq4_xs: return .q8_K
         case .f32, .f16, .bf16, .q8_1, .q8_K: return nil
         }
     }
@@ -43,6 +44,8 @@ extension Dot {
         case .q4_K: return KQuant.dotQ4_KQ8_K(weights, q8, blocks: blocks)
         case .q5_K: return KQuant.dotQ5_KQ8_K(weights, q8, blocks: blocks)
         case .q6_K: return KQuant.dotQ6_KQ8_K(weights, q8, blocks: blocks)
+        case .iq4_nl: return IQ4.dotNLQ8_0(weights, q8, blocks: blocks)
+        case .iq4_xs: return IQ4.dotXSQ8_K(weights, q8, blocks: blocks)
         case .f32, .f16, .bf16, .q8_1, .q8_K:
             preconditionFailure("Dot.quantized: no integer dot product for \(type) weights")
         }

@@ -17,14 +17,16 @@ public enum GGMLType: UInt32, Sendable, CaseIterable, CustomStringConvertible {
     case q5_K = 13
     case q6_K = 14
     case q8_K = 15
+    case iq4_nl = 20
+    case iq4_xs = 23
     case bf16 = 30
 
     /// Elements per block.
     public var blockSize: Int {
         switch self {
         case .f32, .f16, .bf16: return 1
-        case .q4_0, .q4_1, .q5_0, .q5_1, .q8_0, .q8_1: return 32
-        case .q2_K, .q3_K, .q4_K, .q5_K, .q6_K, .q8_K: return 256
+        case .q4_0, .q4_1, .q5_0, .q5_1, .q8_0, .q8_1, .iq4_nl: return 32
+        case .q2_K, .q3_K, .q4_K, .q5_K, .q6_K, .q8_K, .iq4_xs: return 256
         }
     }
 
@@ -45,6 +47,8 @@ public enum GGMLType: UInt32, Sendable, CaseIterable, CustomStringConvertible {
         case .q5_K: return 2 + 2 + 12 + 32 + 128
         case .q6_K: return 128 + 64 + 16 + 2 // low 4 bits, high 2 bits, scales, d
         case .q8_K: return 4 + 256 + 32      // d (f32), 256 int8, block sums (int16 x 16)
+        case .iq4_nl: return 2 + 16          // d, 32 nibbles indexing the non-linear table
+        case .iq4_xs: return 2 + 2 + 4 + 128 // d, scales_h, scales_l, 4-bit indices
         }
     }
 
@@ -66,6 +70,8 @@ public enum GGMLType: UInt32, Sendable, CaseIterable, CustomStringConvertible {
         case .q5_K: return "q5_K"
         case .q6_K: return "q6_K"
         case .q8_K: return "q8_K"
+        case .iq4_nl: return "iq4_nl"
+        case .iq4_xs: return "iq4_xs"
         }
     }
 

@@ -32,6 +32,8 @@ public enum Quantize {
         case .q5_K: KQuant.quantizeQ5_K(source, destination, blocks: blocks)
         case .q6_K: KQuant.quantizeQ6_K(source, destination, blocks: blocks)
         case .q8_K: KQuant.quantizeQ8_K(source, destination, blocks: blocks)
+        case .iq4_nl: IQ4.quantizeNL(source, destination, blocks: blocks)
+        case .iq4_xs: IQ4.quantizeXS(source, destination, blocks: blocks)
         }
     }
 

@@ -117,6 +117,8 @@ public enum FastDot {
         case .f32: return ck_dot_f32_f32(weights, activations.assumingMemoryBound(to: Float.self), count)
         case .f16: return ck_dot_f16_f32(weights, activations.assumingMemoryBound(to: Float.self), count)
         case .bf16: return ck_dot_bf16_f32(weights, activations.assumingMemoryBound(to: Float.self), count)
+        case .iq4_nl: return ck_dot_iq4_nl_q8_0(weights, activations, count)
+        case .iq4_xs: return ck_dot_iq4_xs_q8_K(weights, activations, count)
         case .q8_1, .q8_K: return scalarRow(type, weights, activations, count)
         }
     }
@@ -137,7 +139,7 @@ public enum FastDot {
     /// Whether `tile` has a dedicated multi-row kernel for `type` (else it runs one `row` per pair).
     public static func hasTileKernel(_ type: GGMLType) -> Bool {
         switch type {
-        case .q8_0, .q4_0, .q4_1, .q5_0, .q5_1, .q4_K, .q6_K, .f16: return true
+        case .q8_0, .q4_0, .q4_1, .q5_0, .q5_1, .q4_K, .q6_K, .f16, .iq4_nl, .iq4_xs: return true
         default: return false
         }
     }
@@ -183,6 +185,8 @@ public enum FastDot {
         case .q4_K: return ck_tile_q4_K
         case .q6_K: return ck_tile_q6_K
         case .f16: return ck_tile_f16
+        case .iq4_nl: return ck_tile_iq4_nl
+        case .iq4_xs: return ck_tile_iq4_xs
         default: return nil
         }
     }

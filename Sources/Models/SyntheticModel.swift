@@ -105,13 +105,14 @@ public struct SyntheticModel: Sendable {
 
     /// The encoding a matrix of this width gets: K-quants need rows of whole 256-element blocks, so
     /// narrower ones fall back as llama.cpp's quantizer does (Q4_K→Q5_0, Q5_K→Q5_1, Q6_K→Q8_0,
-    /// Q2_K/Q3_K→Q4_0).
+    /// Q2_K/Q3_K→Q4_0, IQ4_XS→IQ4_NL).
     public static func encoding(_ type: GGMLType, columns: Int) -> GGMLType {
         guard type.blockSize == 256, columns % 256 != 0 else { return type }
         switch type {
         case .q4_K: return .q5_0
         case .q5_K: return .q5_1
         case .q6_K: return .q8_0
+        case .iq4_xs: return .iq4_nl
         default: return .q4_0
         }
     }

@@ -70,6 +70,16 @@ func roundTripBound(_ type: GGMLType, _ x: [Float]) -> (name: String, bound: [Fl
         return ("q3_K: A_j/4 + 0.51·Amax/124 (A per 16)", symmetric(n: 4, levels: 31))
     case .q6_K:
         return ("q6_K: A_j/32 + 0.51·Amax/4064 (A per 16)", symmetric(n: 32, levels: 127))
+    case .iq4_nl:
+        // the scale that maps the extreme element to ±127 alone keeps every element within half
+        // the widest table gap (24) of it; the search only picks a scale with less squared error
+        return ("iq4_nl: 0.2·A, A = max|x| per 32", perGroup(32) { s, _ in 0.2 * absMax(s) })
+    case .iq4_xs:
+        // as iq4_nl per 32, plus half a step of the 6-bit sub-block scale (d = max scale / 32)
+        let block = groupAbsMax(x, size: 256)
+        let sub = perGroup(32) { s, _ in 0.2 * absMax(s) }
+        return ("iq4_xs: 0.2·A + 0.03·Amax (A per 32, Amax per 256)",
+                (0..<x.count).map { sub[$0] + 0.03 * block[$0] })
     }
 }
 

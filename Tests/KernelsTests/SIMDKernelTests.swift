@@ -20,7 +20,7 @@ private func sizes(_ type: GGMLType) -> [Int] {
 /// Byte offsets of the f16 fields (d, and m or dmin) in each block format's layout.
 private func f16Fields(_ type: GGMLType) -> [Int] {
     switch type {
-    case .q4_0, .q5_0, .q8_0: return [0]
+    case .q4_0, .q5_0, .q8_0, .iq4_nl, .iq4_xs: return [0]
     case .q4_1, .q5_1, .q4_K, .q5_K: return [0, 2]
     case .q2_K: return [80, 82]
     case .q3_K: return [108]
