@@ -1,13 +1,14 @@
 internal import CKernels
 
 /// Weight rows times f32 activations with no rounding of the activations: the engine's default
-/// path, within f32 round-off of `Dot.row`. AVX2 kernels for the common encodings (Q8_0, Q4_0,
-/// Q5_0, Q4_K, Q6_K, F16, F32) when the CPU has them (`FastDot.tier`); `Dot.row` otherwise.
+/// path, within f32 round-off of `Dot.row`. C kernels (CKernels' ck_rowsf_*, AVX-512 where the CPU
+/// has it, else AVX2) for every encoding listed in `kernel(_:)` when the tier is `.simd`; `Dot.row`
+/// otherwise.
 public enum ExactDot {
     /// Most activation vectors one `rows` call takes.
     public static let maxVectors = 8
 
-    /// Whether `type` has an AVX2 kernel on this machine.
+    /// Whether `type` has a SIMD kernel on this machine.
     public static func isAccelerated(_ type: GGMLType) -> Bool {
         FastDot.tier == .simd && kernel(type) != nil
     }
@@ -23,6 +24,16 @@ public enum ExactDot {
         for v in 0..<vectors { out[v] = Dot.row(type, weights, x + v * xStride, count: count) }
     }
 
+    /// Runs `body` with the calling thread's `rows` kernels limited to `path` (`.avx2` runs their
+    /// AVX2 code on an AVX-512 machine), then restores the previous limit; other threads are
+    /// unaffected. For tests that check every SIMD path in one process: `body` must not suspend.
+    /// `.scalar` is `Dot.row` itself and cannot be selected here (the SIMD kernels still run).
+    public static func limiting<T>(to path: CPUPath, _ body: () throws -> T) rethrows -> T {
+        let previous = ck_rowsf_thread_limit(path.mask.rawValue)
+        defer { _ = ck_rowsf_thread_limit(previous) }
+        return try body()
+    }
+
     typealias Kernel = @convention(c) (UnsafeRawPointer?, Int, UnsafePointer<Float>?, Int, Int, UnsafeMutablePointer<Float>?) -> Void
 
     @inline(__always)
@@ -30,11 +41,19 @@ public enum ExactDot {
         switch type {
         case .q8_0: return ck_rowsf_q8_0
         case .q4_0: return ck_rowsf_q4_0
+        case .q4_1: return ck_rowsf_q4_1
         case .q5_0: return ck_rowsf_q5_0
+        case .q5_1: return ck_rowsf_q5_1
+        case .q2_K: return ck_rowsf_q2_K
+        case .q3_K: return ck_rowsf_q3_K
         case .q4_K: return ck_rowsf_q4_K
+        case .q5_K: return ck_rowsf_q5_K
         case .q6_K: return ck_rowsf_q6_K
         case .f16: return ck_rowsf_f16
+        case .bf16: return ck_rowsf_bf16
         case .f32: return ck_rowsf_f32
+        case .iq4_nl: return ck_rowsf_iq4_nl
+        case .iq4_xs: return ck_rowsf_iq4_xs
         default: return nil
         }
     }
