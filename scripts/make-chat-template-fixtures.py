@@ -355,6 +355,18 @@ SNIPPETS = [
     ("{% for k, v in {'a': 1} | items %}{{ k }}{{ v }}{% endfor %} {{ 'x<y' | safe }} {{ 'line1\\nline2\\n\\nline4' | indent(2) }}|{{ 'a\\nb' | indent(4, true) }}|{{ 'a\\n\\nb' | indent(2, blank=true) }}", {}),
     ("{{ [3, 1, 2] | sort }} {{ [3, 1, 2] | sort(reverse=true) }} {{ [1, 2, 2] | unique | list }} {{ [1, 2] | sum }} {{ [4, 2, 8] | min }} {{ [4, 2, 8] | max }} {{ [1, 2] | reverse | list }} {{ ['a', 'b'] | map('upper') | list }}", {}),
     ("{% filter upper %}shout {{ 'this' }}{% endfilter %}", {}),
+    # more of what real templates do
+    ("{%- if x -%}\n  yes\n{%- endif %}\n", {"x": 1}),
+    ("  {%- for a, b in [[1,2],[3,4]] %}\n{{ a }}{{ b }}\n  {% endfor %}", {}),
+    ("{% for x in [1,2,3] %}{{ loop.cycle('o', 'e') }}{% endfor %}", {}),
+    ("{{ '</script>' | tojson }} {{ '%s-%d-%.2f%%' % ('a', 2, 1.5) }} {{ 'v=%r' % 'q' }}", {}),
+    ("a\n{%- raw %} {{ b }} {% endraw -%}\n c", {}),
+    ("{{ x.y is defined }} {{ 'x' in none_var }} {{ none_var | length }} {{ none_var | list }}", {"x": None}),
+    ("{% for m in msgs %}{% if m.content is string %}s{% else %}{% for c in m.content %}{{ c.text }}{% endfor %}{% endif %}{% endfor %}",
+     {"msgs": [{"content": "x"}, {"content": [{"type": "text", "text": "T"}]}]}),
+    ("{{ d | tojson(indent=2) }}", {"d": {"a": [], "b": {}, "c": [1.5, True, None, "\u00e9\n"]}}),
+    ("{% set x %}\n  body\n{% endset %}[{{ x }}] {{ '  ' ~ none }}|{{ none | trim }}", {}),
+    ("{{ 1 == true }} {{ 'ab' < 'abc' }} {{ [1,2] < [1,3] }} {{ true + 1 }} {{ x | default(none) is none }}", {}),
     # undefined values
     ("[{{ nothing }}] [{{ nothing ~ 'x' }}] {{ nothing is defined }} {% for x in nothing %}{{ x }}{% endfor %}{% if nothing %}t{% else %}f{% endif %} {{ nothing | length }}", {}),
     ("{{ obj.missing.deeper }}", {"obj": {}}),

@@ -58,11 +58,11 @@ enum ChatTemplateFixtures {
 
 @Suite("Chat templates rendered as Jinja2 renders them")
 struct ChatTemplateFixtureTests {
-    @Test("the fixture loads: eleven families' templates on 64 conversations, 48 snippets")
+    @Test("the fixture loads: eleven families' templates on 64 conversations, 58 snippets")
     func loadsEverything() throws {
         let fixtures = try ChatTemplateFixtures.load()
         #expect(fixtures.templates.count == 64)
-        #expect(fixtures.snippets.count == 48)
+        #expect(fixtures.snippets.count == 58)
         #expect(ChatTemplateFixtures.all.templates.count == 64)
     }
 

@@ -167,6 +167,11 @@ extension JinjaInterpreter {
             if case .namespace(let n) = object, let member = n.values[name], isCallable(member) {
                 return try invoke(member, positional, keyword)
             }
+            // `loop.cycle(a, b, …)`: the argument at this iteration's position.
+            if name == "cycle", case .dict(let d) = object, let index = d["index0"]?.integer, d["revindex0"] != nil {
+                guard !positional.isEmpty else { throw .runtime("no items for cycling given") }
+                return positional[index % positional.count]
+            }
             return try callMethod(object, name, positional, keyword)
         }
         return try invoke(try evaluate(callee), positional, keyword)
@@ -202,6 +207,10 @@ extension JinjaInterpreter {
             return .string(a + b)
         case ("+", .list(let a), .list(let b)):
             return .list(a + b)
+        case ("%", .string(let format), _):
+            let result = try percentFormat(format, r)
+            try checkSize(result.utf8.count)
+            return .string(result)
         case ("*", .string(let s), .int(let n)), ("*", .int(let n), .string(let s)):
             try checkSize(s.utf8.count * max(0, min(n, limits.maxOutputBytes + 1)))
             return .string(n > 0 ? String(repeating: s, count: n) : "")
@@ -284,5 +293,44 @@ extension JinjaInterpreter {
         case .undefined: return false
         default: throw .runtime("argument of type '\(container.typeName)' is not iterable")
         }
+    }
+}
+
+extension JinjaInterpreter {
+    /// Python's `format % values` for %s, %r, %d, %i, %f and %% (with a precision for %f).
+    func percentFormat(_ format: String, _ values: JinjaValue) throws(JinjaError) -> String {
+        var arguments: [JinjaValue]
+        if case .list(let l) = values { arguments = l } else { arguments = [values] }
+        var out = ""
+        var scalars = format.unicodeScalars.makeIterator()
+        while let c = scalars.next() {
+            guard c == "%" else { out.unicodeScalars.append(c); continue }
+            var precision: Int?
+            var code = scalars.next()
+            if code == "." {
+                var digits = ""
+                while let d = scalars.next() {
+                    if d.properties.numericType == .decimal { digits.unicodeScalars.append(d) } else { code = d; break }
+                }
+                precision = Int(digits)
+            }
+            guard let code else { throw .runtime("incomplete format") }
+            if code == "%" { out += "%"; continue }
+            guard !arguments.isEmpty else { throw .runtime("not enough arguments for format string") }
+            let value = arguments.removeFirst()
+            switch code {
+            case "s": out += value.text
+            case "r": out += value.repr
+            case "d", "i":
+                guard let n = value.number else { throw .runtime("%\(code) format: a number is required") }
+                out += value.integer.map(String.init) ?? String(Int(n.rounded(.towardZero)))
+            case "f":
+                guard let n = value.number else { throw .runtime("%f format: a number is required") }
+                out += String(format: "%.\(max(0, min(precision ?? 6, 50)))f", n)
+            default: throw .runtime("unsupported format character '\(code)'")
+            }
+        }
+        guard arguments.isEmpty else { throw .runtime("not all arguments converted during string formatting") }
+        return out
     }
 }

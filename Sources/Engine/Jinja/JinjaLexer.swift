@@ -94,9 +94,16 @@ struct JinjaLexer {
                 endModifier = try lexTag(closing: UInt8(ascii: "}"))
                 tokens.append(Token(kind: .expressionEnd, line: line))
             default:
+                let start = tokens.count
                 tokens.append(Token(kind: .statementStart, line: line))
                 endModifier = try lexTag(closing: UInt8(ascii: "%"))
                 tokens.append(Token(kind: .statementEnd, line: line))
+                if tokens.count - start == 3, tokens[start + 1].kind == .name("raw") {
+                    tokens.removeSubrange(start...)
+                    try lexRaw(stripLeading: endModifier == UInt8(ascii: "-"))
+                    lineStarting = false
+                    continue
+                }
             }
             lineStarting = false
             if endModifier == UInt8(ascii: "-") {
@@ -109,6 +116,43 @@ struct JinjaLexer {
             }
         }
         tokens.append(Token(kind: .end, line: line))
+    }
+
+    /// The text of `{% raw %}…{% endraw %}`, kept as written; `-` on either tag strips as usual.
+    private mutating func lexRaw(stripLeading: Bool) throws(JinjaError) {
+        var j = i
+        while j + 1 < bytes.count {
+            if bytes[j] == UInt8(ascii: "{") && bytes[j + 1] == UInt8(ascii: "%") {
+                var k = j + 2
+                let stripTrailing = k < bytes.count && bytes[k] == UInt8(ascii: "-")
+                if k < bytes.count && (bytes[k] == UInt8(ascii: "-") || bytes[k] == UInt8(ascii: "+")) { k += 1 }
+                while k < bytes.count && Self.isSpace(bytes[k]) { k += 1 }
+                let word = Array("endraw".utf8)
+                if k + word.count <= bytes.count && Array(bytes[k..<(k + word.count)]) == word {
+                    k += word.count
+                    while k < bytes.count && Self.isSpace(bytes[k]) { k += 1 }
+                    var modifier: UInt8 = 0
+                    if k < bytes.count && (bytes[k] == UInt8(ascii: "-") || bytes[k] == UInt8(ascii: "+")) { modifier = bytes[k]; k += 1 }
+                    if k + 1 < bytes.count && bytes[k] == UInt8(ascii: "%") && bytes[k + 1] == UInt8(ascii: "}") {
+                        var text = Array(bytes[i..<j])
+                        if stripLeading { text = Array(text.drop(while: Self.isSpace)) }
+                        if stripTrailing { while let last = text.last, Self.isSpace(last) { text.removeLast() } }
+                        if !text.isEmpty { tokens.append(Token(kind: .text(String(decoding: text, as: UTF8.self)), line: line)) }
+                        line += bytes[i..<(k + 2)].reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
+                        i = k + 2
+                        if modifier == UInt8(ascii: "-") {
+                            while i < bytes.count && Self.isSpace(bytes[i]) { i += 1 }
+                        } else if modifier != UInt8(ascii: "+") && i < bytes.count && bytes[i] == 0x0A {
+                            i += 1
+                            line += 1
+                        }
+                        return
+                    }
+                }
+            }
+            j += 1
+        }
+        throw .syntax(line: line, message: "missing {% endraw %}")
     }
 
     /// Skips to the end of a comment; returns the modifier before `#}`.
