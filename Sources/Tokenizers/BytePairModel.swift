@@ -3,8 +3,9 @@
 // Symbols are token ids from the start, so merging never builds strings.
 
 struct BytePairModel: Sendable {
-    let preTokenizer: PreTokenizerKind
-    /// Llama 3: a piece that is itself a token is emitted without merging.
+    let preTokenizer: PreTokenizer
+    /// Llama 3 and others (llama.cpp's `ignore_merges`): a piece that is itself a token is emitted
+    /// without merging.
     let ignoreMerges: Bool
     /// `byteToken[b]`: the token of byte b's character, -1 when the vocabulary lacks it.
     let byteToken: [Int32]
@@ -16,7 +17,7 @@ struct BytePairModel: Sendable {
     static let heapThreshold = 48
 
     init(
-        preTokenizer: PreTokenizerKind, ignoreMerges: Bool, tokens: [String], types: [TokenType],
+        preTokenizer: PreTokenizer, ignoreMerges: Bool, tokens: [String], types: [TokenType],
         merges: [String]
     ) throws(TokenizerError) {
         self.preTokenizer = preTokenizer

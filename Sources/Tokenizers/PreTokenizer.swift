@@ -1,283 +1,291 @@
-// Pre-tokenizers of byte-level BPE vocabularies, written as hand-made scanners that reproduce the
-// matches of the regular expressions used by GPT-2, Llama 3 and Qwen2 (leftmost alternative wins,
-// greedy quantifiers with backtracking, the `\s+(?!\S)` lookahead), over Unicode scalars.
-//
-//   gpt2:   's|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+
-//   llama3: (?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n]*
-//           |\s*[\r\n]+|\s+(?!\S)|\s+
-//   qwen2:  as llama3 with \p{N} instead of \p{N}{1,3}
-//
-// `\s` is Unicode White_Space (what Oniguruma, used by HF tokenizers, matches), `\p{L}` the general
-// categories Lu Ll Lt Lm Lo and `\p{N}` Nd Nl No.
+// Pre-tokenizers of byte-level BPE vocabularies: every `tokenizer.ggml.pre` value that llama.cpp's
+// vocabulary loader (src/llama-vocab.cpp, llama_cpp_python 0.3.36) accepts, mapped to the rule its
+// tokenizer uses. A rule is a list of regexes applied in sequence, each splitting the pieces the
+// previous one produced (llama.cpp's `unicode_regex_split`); each regex is a hand-written matcher
+// (SplitPattern). The regexes follow the models' tokenizer.json (Hugging Face semantics), where
+// llama.cpp adapted them; docs/pretokenizers.md lists every name, rule and regex and the differences.
 
-enum PreTokenizerKind: Sendable {
+/// The distinct splitting rules, named after the llama.cpp pre-tokenizer type that introduced them.
+enum PreTokenizerRule: String, Sendable, CaseIterable {
+    /// llama.cpp's `LLAMA_VOCAB_PRE_TYPE_DEFAULT` (no or "default" `tokenizer.ggml.pre`).
+    case `default`
     case gpt2
     case llama3
+    case jais2
     case qwen2
+    case qwen35
+    case seedCoder = "seed-coder"
+    case ufakzeka
+    case minicpm5
+    case laguna
+    case deepseekLLM = "deepseek-llm"
+    case deepseekCoder = "deepseek-coder"
+    case deepseekV3 = "deepseek-v3"
+    case spark25 = "spark2_5"
+    case afmoe
+    case youtu
+    case falcon
+    case starcoder
+    case bloom
+    case viking
+    case tekken
+    case chameleon
+    case gpt4o = "gpt-4o"
+    case tinyAya = "tiny_aya"
+    case kimiK2 = "kimi-k2"
+    case superbpe
+    case exaoneMoE = "exaone-moe"
 
-    static let gpt2Names = ["gpt2", "gpt-2", "default", "phi-2", "roberta-bpe", "mpt", "olmo", "jais"]
-    static let llama3Names = ["llama3", "llama-v3", "llama-bpe", "falcon3"]
-    static let llama3RegexNames = ["dbrx", "smaug-bpe"]
-    static let qwen2Names = ["qwen2", "stablelm2", "megrez", "deepseek-r1-qwen"]
-    static var supportedNames: [String] { gpt2Names + llama3Names + llama3RegexNames + qwen2Names }
+    /// Every accepted `tokenizer.ggml.pre` value and its rule, in llama.cpp's order.
+    static let names: [(name: String, rule: PreTokenizerRule)] = [
+        ("default", .default),
+        ("minicpm5", .minicpm5),
+        ("llama3", .llama3), ("llama-v3", .llama3), ("llama-bpe", .llama3), ("falcon3", .llama3),
+        ("falcon-h1", .llama3), ("pixtral", .llama3), ("midm-2.0", .llama3), ("lfm2", .llama3),
+        ("jina-v5-nano", .llama3),
+        ("deepseek-llm", .deepseekLLM),
+        ("deepseek-coder", .deepseekCoder),
+        ("deepseek-v3", .deepseekV3),
+        ("spark2_5", .spark25),
+        ("youtu", .youtu),
+        ("falcon", .falcon),
+        ("mpt", .gpt2),
+        ("starcoder", .starcoder),
+        ("gpt-2", .gpt2), ("phi-2", .gpt2), ("jina-es", .gpt2), ("jina-de", .gpt2), ("gigachat", .gpt2),
+        ("jina-v2-es", .gpt2), ("jina-v2-de", .gpt2), ("a.x-4.0", .gpt2), ("mellum", .gpt2), ("modern-bert", .gpt2),
+        ("jais-2", .jais2),
+        ("jina-v1-en", .gpt2), ("jina-v2-code", .gpt2), ("roberta-bpe", .gpt2),
+        ("refact", .starcoder),
+        ("command-r", .starcoder),
+        ("qwen2", .qwen2), ("deepseek-r1-qwen", .qwen2), ("kormo", .qwen2), ("f2llmv2", .qwen2),
+        ("qwen35", .qwen35),
+        ("stablelm2", .qwen2),
+        ("olmo", .gpt2),
+        ("dbrx", .llama3),
+        ("smaug-bpe", .llama3),
+        ("poro-chat", .bloom),
+        ("chatglm-bpe", .llama3), ("glm4", .llama3), ("glm5", .llama3),
+        ("viking", .viking),
+        ("jais", .gpt2),
+        ("tekken", .tekken),
+        ("smollm", .starcoder),
+        ("codeshell", .starcoder),
+        ("bloom", .bloom),
+        ("gpt3-finnish", .bloom),
+        ("exaone", .starcoder),
+        ("exaone4", .gpt2),
+        ("exaone-moe", .exaoneMoE),
+        ("chameleon", .chameleon),
+        ("minerva-7b", .starcoder),
+        ("megrez", .qwen2),
+        ("gpt-4o", .gpt4o), ("llama4", .gpt4o), ("kanana2", .gpt4o), ("talkie", .gpt4o),
+        ("granite-embed-multi-97m", .gpt4o),
+        ("tiny_aya", .tinyAya), ("cohere2moe", .tinyAya),
+        ("superbpe", .superbpe),
+        ("trillion", .gpt2),
+        ("granite-docling", .gpt2),
+        ("bailingmoe", .qwen2), ("bailingmoe2", .qwen2), ("llada-moe", .qwen2),
+        ("seed-coder", .seedCoder),
+        ("hunyuan", .qwen2),
+        ("hunyuan-dense", .deepseekV3),
+        ("hy_v4", .deepseekV3),
+        ("joyai-llm", .deepseekV3),
+        ("kimi-k2", .kimiK2),
+        ("ufakzeka", .ufakzeka),
+        ("grok-2", .qwen2),
+        ("afmoe", .afmoe),
+        ("laguna", .laguna),
+        ("minimax-m2", .gpt4o),
+        ("solar-open", .qwen2),
+        ("mellum2", .starcoder),
+        // Not a llama.cpp name; kept because earlier Minos fixtures and files use it.
+        ("gpt2", .gpt2),
+    ]
 
-    /// The pre-tokenizer for a `tokenizer.ggml.pre` value; nil means GPT-2's.
-    init?(name: String?) {
-        guard let name else {
-            self = .gpt2
-            return
-        }
-        if Self.gpt2Names.contains(name) {
-            self = .gpt2
-        } else if Self.llama3Names.contains(name) || Self.llama3RegexNames.contains(name) {
-            self = .llama3
-        } else if Self.qwen2Names.contains(name) {
-            self = .qwen2
-        } else {
-            return nil
-        }
-    }
-}
+    /// Names llama.cpp accepts that Minos refuses, with the reason.
+    static let refused: [String: String] = {
+        let spmStyle = "SentencePiece-style BPE over raw UTF-8 with spaces escaped as U+2581 (llama.cpp's "
+            + "byte_encode = false); Minos' byte-level BPE does not implement that vocabulary layout"
+        return [
+            "gemma4": spmStyle, "granite-embed-multi-311m": spmStyle, "sarvam-moe": spmStyle,
+            "whitespace": "whitespace-split BPE over raw UTF-8 (llama.cpp's byte_encode = false, jina-embeddings-v2-base-zh); "
+                + "Minos' byte-level BPE does not implement that vocabulary layout",
+        ]
+    }()
 
-/// Character classes as bit flags. A scalar with none of letter/number/whitespace is "other".
-enum CharClass {
-    static let letter: UInt8 = 1
-    static let number: UInt8 = 2
-    static let whitespace: UInt8 = 4
-    static let newline: UInt8 = 8  // CR or LF (also whitespace)
-    static let apostrophe: UInt8 = 16
-
-    /// Classes of the Basic Multilingual Plane, computed once.
-    static let bmp: [UInt8] = {
-        var table = [UInt8](repeating: 0, count: 0x10000)
-        for v in 0..<0x10000 {
-            if let s = Unicode.Scalar(UInt32(v)) {
-                table[v] = compute(s)
-            }
-        }
+    private static let byName: [String: PreTokenizerRule] = {
+        var table: [String: PreTokenizerRule] = [:]
+        for (name, rule) in names where table[name] == nil { table[name] = rule }
         return table
     }()
 
-    static func compute(_ s: Unicode.Scalar) -> UInt8 {
-        var c: UInt8 = 0
-        let properties = s.properties
-        switch properties.generalCategory {
-        case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter:
-            c |= letter
-        case .decimalNumber, .letterNumber, .otherNumber:
-            c |= number
-        default:
-            break
-        }
-        if properties.isWhitespace { c |= whitespace }
-        if s == "\r" || s == "\n" { c |= newline }
-        if s == "'" { c |= apostrophe }
-        return c
+    /// Every accepted name, in llama.cpp's order.
+    static var supportedNames: [String] { names.map(\.name) }
+
+    /// The rule of a `tokenizer.ggml.pre` value; nil for an unknown or refused name.
+    init?(name: String) {
+        guard let rule = Self.byName[name] else { return nil }
+        self = rule
     }
 
-    @inline(__always)
-    static func of(_ v: UInt32, bmp: UnsafeBufferPointer<UInt8>) -> UInt8 {
-        if v < 0x10000 { return bmp[Int(v)] }
-        return Unicode.Scalar(v).map(compute) ?? 0
+    /// Names for which llama.cpp sets `ignore_merges` (a piece that is a token is taken whole).
+    static let ignoreMergesNames: Set<String> = [
+        "minicpm5", "llama3", "llama-v3", "llama-bpe", "falcon3", "falcon-h1", "pixtral", "midm-2.0", "lfm2",
+        "jina-v5-nano", "youtu", "glm4", "glm5", "tekken", "granite-embed-multi-97m",
+    ]
+
+    /// Names for which llama.cpp adds BOS by default.
+    static let addBOSNames: Set<String> = [
+        "llama3", "llama-v3", "llama-bpe", "falcon3", "falcon-h1", "pixtral", "midm-2.0", "lfm2", "jina-v5-nano",
+        "tekken", "chameleon",
+    ]
+
+    /// The regexes of the rule, applied in sequence.
+    var patterns: [SplitPattern] {
+        let number = ScalarSet(classes: CharClass.number)
+        let cjk = ScalarSet(body: "一-龥ࠀ-一가-퟿")
+        let cjkKana = ScalarSet(body: "一-龥぀-ゟ゠-ヿ")
+        let bloom = SplitPattern.run(
+            ScalarSet(classes: CharClass.whitespace, body: "(|.,!?…。，、।۔،)", negated: true), prefix: .space,
+            single: false)
+        switch self {
+        case .default:
+            return [
+                .run(ScalarSet(classes: CharClass.punctuation, body: "$+<=>^~|"), prefix: .none, single: false),
+                .gpt2, .digits(max: Int.max), .asciiDigitTriples,
+            ]
+        case .gpt2: return [.gpt2]
+        case .llama3: return [.words(WordOptions(maxDigits: 3))]
+        case .jais2: return [.words(WordOptions(maxDigits: 3, whitespaceCascade: true))]
+        case .qwen2: return [.words(WordOptions(maxDigits: 1))]
+        case .qwen35: return [.words(WordOptions(maxDigits: 1, marksAreLetters: true))]
+        case .seedCoder: return [.words(WordOptions(maxDigits: 1, newlinesAfterPunctuation: false))]
+        case .ufakzeka: return [.words(WordOptions(maxDigits: 1, contractions: false))]
+        case .minicpm5: return [.digits(max: 3), .words(WordOptions(maxDigits: Int.max))]
+        case .laguna: return [.newlineRuns, .words(WordOptions(maxDigits: 1))]
+        case .deepseekLLM:
+            return [
+                .run(ScalarSet(body: "\r\n"), prefix: .none, single: true),
+                .run(ScalarSet(body: Self.deepseekLetters), prefix: .whitespace, single: false),
+                .run(ScalarSet(body: "!-/:-~！-／：-～‘-‟　-。"), prefix: .whitespace, single: false),
+                .trailingWhitespace,
+                .run(cjk, prefix: .none, single: false),
+                .digits(max: Int.max),
+            ]
+        case .deepseekCoder:
+            return [
+                .run(ScalarSet(body: "\r\n"), prefix: .none, single: true),
+                .run(ScalarSet(classes: CharClass.letter), prefix: .whitespace, single: false),
+                .run(ScalarSet(classes: CharClass.punctuation), prefix: .whitespace, single: false),
+                .run(cjk, prefix: .none, single: false),
+                .digits(max: 1),
+            ]
+        case .deepseekV3:
+            return [.digits(max: 3), .run(cjkKana, prefix: .none, single: false), .punctuationWords(spark: false)]
+        case .spark25:
+            return [
+                .digits(max: 3), .run(cjkKana, prefix: .none, single: false), .punctuationWords(spark: true),
+                .digits(max: 1),
+            ]
+        case .afmoe:
+            return [
+                .digitsFromRight(wordBoundary: false),
+                .run(ScalarSet(body: "一-鿿㐀-䶿豈-﫿぀-ゟ゠-ヿ･-ﾟ⼀-⿟เ-๿຀-໿ក-៿က-႟ꩠ-ꩿꧠ-꧿가-힯ᄀ-ᇿ"), prefix: .none, single: false),
+                .punctuationWords(spark: false),
+            ]
+        case .youtu:
+            return [
+                .runs([
+                    ScalarSet(body: "가-힣ㄱ-ㆎ"), ScalarSet(body: "！…“”‘’—：；，、-〿︰-﹏"), ScalarSet(body: "ㄅ-ㄯ"), cjkKana,
+                ]),
+                .casedWords(CasedWordOptions(maxDigits: 1, contractions: true)),
+            ]
+        case .falcon:
+            return [
+                .run(ScalarSet(classes: CharClass.punctuation, body: "$+<=>^~|`"), prefix: .none, single: false),
+                .gpt2, .asciiDigitTriples,
+            ]
+        case .starcoder: return [.digits(max: 1), .gpt2]
+        case .bloom: return [bloom]
+        case .viking: return [bloom, .digits(max: 1)]
+        case .tekken: return [.casedWords(CasedWordOptions(maxDigits: 1, contractions: false))]
+        case .chameleon:
+            return [
+                .chameleonSentinel, .chameleonImage, .chameleonSpaces, .digits(max: 1),
+                .run(ScalarSet(classes: CharClass.punctuation, body: "!-/:-@[-`{-~"), prefix: .none, single: true),
+                .gpt2,
+            ]
+        case .gpt4o: return [.casedWords(CasedWordOptions(maxDigits: 3, contractions: true))]
+        case .tinyAya:
+            return [
+                .digitsFromRight(wordBoundary: true), .casedWords(CasedWordOptions(maxDigits: 3, contractions: true)),
+            ]
+        case .kimiK2:
+            return [
+                .casedWords(CasedWordOptions(maxDigits: 3, contractions: true, slashAfterPunctuation: false, hanFirst: true))
+            ]
+        case .superbpe: return [.run(number, prefix: .none, single: false), .digitsFromRight(wordBoundary: false)]
+        case .exaoneMoE: return [.exaoneMoE]
+        }
     }
+
+    /// DeepSeek LLM's letter class, escaped because some of its letters (K, Ω, …) change under
+    /// Unicode normalization (cased letters of the Latin, Greek, Cyrillic, Armenian, Georgian,
+    /// Cherokee, Glagolitic, Coptic, Deseret, Osage, Old Hungarian, Warang Citi and Adlam scripts).
+    static let deepseekLetters =
+        "A-Za-z\u{B5}\u{C0}-\u{D6}\u{D8}-\u{F6}\u{F8}-\u{1BA}\u{1BC}-\u{1BF}\u{1C4}-\u{293}\u{295}-"
+        + "\u{2AF}\u{370}-\u{373}\u{376}\u{377}\u{37B}-\u{37D}\u{37F}\u{386}\u{388}-\u{38A}\u{38C}\u{38E}-"
+        + "\u{3A1}\u{3A3}-\u{3F5}\u{3F7}-\u{481}\u{48A}-\u{52F}\u{531}-\u{556}\u{10A0}-\u{10C5}\u{13A0}-"
+        + "\u{13F5}\u{13F8}-\u{13FD}\u{1C90}-\u{1CBA}\u{1CBD}-\u{1CBF}\u{1D00}-\u{1D2B}\u{1D6B}-\u{1D77}"
+        + "\u{1D79}-\u{1D9A}\u{1E00}-\u{1F15}\u{1F18}-\u{1F1D}\u{1F20}-\u{1F45}\u{1F48}-\u{1F4D}\u{1F50}-"
+        + "\u{1F57}\u{1F59}\u{1F5B}\u{1F5D}\u{1F5F}-\u{1F7D}\u{1F80}-\u{1FB4}\u{1FB6}-\u{1FBC}\u{1FBE}"
+        + "\u{1FC2}-\u{1FC4}\u{1FC6}-\u{1FCC}\u{1FD0}-\u{1FD3}\u{1FD6}-\u{1FDB}\u{1FE0}-\u{1FEC}\u{1FF2}-"
+        + "\u{1FF4}\u{1FF6}-\u{1FFC}\u{2102}\u{2107}\u{210A}-\u{2113}\u{2115}\u{2119}-\u{211D}\u{2124}"
+        + "\u{2126}\u{2128}\u{212A}-\u{212D}\u{212F}-\u{2134}\u{2139}\u{213C}-\u{213F}\u{2145}-\u{2149}"
+        + "\u{214E}\u{2183}\u{2184}\u{2C00}-\u{2C7B}\u{2C7E}-\u{2CE4}\u{2CEB}-\u{2CEE}\u{2CF2}\u{2CF3}"
+        + "\u{A640}-\u{A66D}\u{A680}-\u{A69B}\u{A722}-\u{A76F}\u{A771}-\u{A787}\u{A78B}-\u{A78E}\u{AB70}-"
+        + "\u{ABBF}\u{FB00}-\u{FB06}\u{FB13}-\u{FB17}\u{FF21}-\u{FF3A}\u{FF41}-\u{FF5A}\u{10400}-\u{1044F}"
+        + "\u{104B0}-\u{104D3}\u{104D8}-\u{104FB}\u{10C80}-\u{10CB2}\u{10CC0}-\u{10CF2}\u{118A0}-\u{118DF}"
+        + "\u{1E900}-\u{1E943}"
 }
 
-/// A text decoded into scalars with their classes and UTF-8 offsets, reused between calls.
-struct ScalarBuffer {
-    var scalars: [UInt32] = []
-    var classes: [UInt8] = []
-    /// `offsets[i]`: byte offset of scalar i; `offsets[count]` is the byte length.
-    var offsets: [Int32] = []
+/// A pre-tokenizer: the regexes of one rule, ready to split text.
+struct PreTokenizer: Sendable {
+    let rule: PreTokenizerRule
+    let patterns: [SplitPattern]
 
-    /// Decodes `bytes`, which must be valid UTF-8 (it comes from a Swift String).
-    mutating func load(_ bytes: UnsafeBufferPointer<UInt8>) {
-        scalars.removeAll(keepingCapacity: true)
-        classes.removeAll(keepingCapacity: true)
-        offsets.removeAll(keepingCapacity: true)
-        scalars.reserveCapacity(bytes.count)
-        classes.reserveCapacity(bytes.count)
-        offsets.reserveCapacity(bytes.count + 1)
-        CharClass.bmp.withUnsafeBufferPointer { bmp in
-            var i = 0
-            let n = bytes.count
-            while i < n {
-                let b0 = UInt32(bytes[i])
-                var v: UInt32
-                var len: Int
-                if b0 < 0x80 {
-                    v = b0
-                    len = 1
-                } else if b0 < 0xE0 {
-                    v = (b0 & 0x1F) << 6 | (UInt32(bytes[i + 1]) & 0x3F)
-                    len = 2
-                } else if b0 < 0xF0 {
-                    v = (b0 & 0x0F) << 12 | (UInt32(bytes[i + 1]) & 0x3F) << 6 | (UInt32(bytes[i + 2]) & 0x3F)
-                    len = 3
-                } else {
-                    v = (b0 & 0x07) << 18 | (UInt32(bytes[i + 1]) & 0x3F) << 12
-                        | (UInt32(bytes[i + 2]) & 0x3F) << 6 | (UInt32(bytes[i + 3]) & 0x3F)
-                    len = 4
-                }
-                scalars.append(v)
-                classes.append(CharClass.of(v, bmp: bmp))
-                offsets.append(Int32(i))
-                i += len
-            }
-            offsets.append(Int32(n))
-        }
+    init(_ rule: PreTokenizerRule) {
+        self.rule = rule
+        self.patterns = rule.patterns
     }
-}
 
-extension PreTokenizerKind {
     /// Splits the loaded text; appends the end (scalar index, exclusive) of each piece to `ends`.
     func split(_ text: borrowing ScalarBuffer, into ends: inout [Int32]) {
+        let n = text.scalars.count
+        guard n > 0 else { return }
         text.scalars.withUnsafeBufferPointer { scalars in
             text.classes.withUnsafeBufferPointer { classes in
-                let n = scalars.count
-                var i = 0
-                while i < n {
-                    let end: Int
-                    switch self {
-                    case .gpt2: end = Self.matchGPT2(at: i, scalars, classes)
-                    case .llama3: end = Self.matchLlama3(at: i, scalars, classes, maxDigits: 3)
-                    case .qwen2: end = Self.matchLlama3(at: i, scalars, classes, maxDigits: 1)
+                if patterns.count == 1 {
+                    patterns[0].split(scalars, classes, from: 0, to: n, into: &ends)
+                    return
+                }
+                var pieces: [Int32] = [Int32(n)]
+                var next: [Int32] = []
+                for (k, pattern) in patterns.enumerated() {
+                    let last = k == patterns.count - 1
+                    var start = 0
+                    for end in pieces {
+                        if last {
+                            pattern.split(scalars, classes, from: start, to: Int(end), into: &ends)
+                        } else {
+                            pattern.split(scalars, classes, from: start, to: Int(end), into: &next)
+                        }
+                        start = Int(end)
                     }
-                    ends.append(Int32(end))
-                    i = end
+                    swap(&pieces, &next)
+                    next.removeAll(keepingCapacity: true)
                 }
             }
         }
-    }
-
-    private static let letterNumberWhitespace = CharClass.letter | CharClass.number | CharClass.whitespace
-
-    /// End of a run of scalars whose class intersects `mask`, starting at `i`.
-    @inline(__always)
-    private static func run(from i: Int, _ classes: UnsafeBufferPointer<UInt8>, _ mask: UInt8) -> Int {
-        var j = i
-        while j < classes.count && classes[j] & mask != 0 { j += 1 }
-        return j
-    }
-
-    /// End of a run of "other" scalars (not whitespace, letter or number).
-    @inline(__always)
-    private static func otherRun(from i: Int, _ classes: UnsafeBufferPointer<UInt8>) -> Int {
-        var j = i
-        while j < classes.count && classes[j] & letterNumberWhitespace == 0 { j += 1 }
-        return j
-    }
-
-    /// `\s+(?!\S)|\s+` at a whitespace scalar `i`.
-    @inline(__always)
-    private static func whitespace(at i: Int, _ classes: UnsafeBufferPointer<UInt8>) -> Int {
-        let end = run(from: i, classes, CharClass.whitespace)
-        // `\s+(?!\S)` backtracks one scalar when the run is followed by a non-space; a run of one
-        // then fails and `\s+` takes it.
-        if end < classes.count && end - i >= 2 { return end - 1 }
-        return end
-    }
-
-    /// Case-sensitive (GPT-2) or case-insensitive (Llama 3) contraction after an apostrophe at `i`;
-    /// returns the end or nil.
-    @inline(__always)
-    private static func contraction(
-        at i: Int, _ scalars: UnsafeBufferPointer<UInt32>, ignoreCase: Bool
-    ) -> Int? {
-        let n = scalars.count
-        guard i + 1 < n else { return nil }
-        @inline(__always) func lower(_ v: UInt32) -> UInt32 {
-            guard ignoreCase else { return v }
-            if v >= 0x41 && v <= 0x5A { return v + 0x20 }
-            if v == 0x17F { return 0x73 }  // ſ case-folds to s
-            return v
-        }
-        let c1 = lower(scalars[i + 1])
-        switch c1 {
-        case 0x73, 0x74, 0x6D, 0x64:  // s t m d
-            return i + 2
-        case 0x72, 0x76:  // r v -> re ve
-            if i + 2 < n && lower(scalars[i + 2]) == 0x65 { return i + 3 }
-        case 0x6C:  // l -> ll
-            if i + 2 < n && lower(scalars[i + 2]) == 0x6C { return i + 3 }
-        default:
-            break
-        }
-        return nil
-    }
-
-    private static func matchGPT2(
-        at i: Int, _ scalars: UnsafeBufferPointer<UInt32>, _ classes: UnsafeBufferPointer<UInt8>
-    ) -> Int {
-        let n = classes.count
-        let c = classes[i]
-        // 's|'t|'re|'ve|'m|'ll|'d
-        if c & CharClass.apostrophe != 0, let end = contraction(at: i, scalars, ignoreCase: false) {
-            return end
-        }
-        // ` ?` followed by the class of the next scalar
-        let spaceThen: UInt8 = (scalars[i] == 0x20 && i + 1 < n) ? classes[i + 1] : 0xFF
-        // ` ?\p{L}+`
-        if c & CharClass.letter != 0 { return run(from: i, classes, CharClass.letter) }
-        if spaceThen != 0xFF && spaceThen & CharClass.letter != 0 {
-            return run(from: i + 1, classes, CharClass.letter)
-        }
-        // ` ?\p{N}+`
-        if c & CharClass.number != 0 { return run(from: i, classes, CharClass.number) }
-        if spaceThen != 0xFF && spaceThen & CharClass.number != 0 {
-            return run(from: i + 1, classes, CharClass.number)
-        }
-        // ` ?[^\s\p{L}\p{N}]+`
-        if c & letterNumberWhitespace == 0 { return otherRun(from: i, classes) }
-        if spaceThen != 0xFF && spaceThen & letterNumberWhitespace == 0 {
-            return otherRun(from: i + 1, classes)
-        }
-        // `\s+(?!\S)|\s+`
-        if c & CharClass.whitespace != 0 { return whitespace(at: i, classes) }
-        return i + 1  // unreachable: every scalar is a letter, number, whitespace or other
-    }
-
-    private static func matchLlama3(
-        at i: Int, _ scalars: UnsafeBufferPointer<UInt32>, _ classes: UnsafeBufferPointer<UInt8>,
-        maxDigits: Int
-    ) -> Int {
-        let n = classes.count
-        let c = classes[i]
-        // (?i:'s|'t|'re|'ve|'m|'ll|'d)
-        if c & CharClass.apostrophe != 0, let end = contraction(at: i, scalars, ignoreCase: true) {
-            return end
-        }
-        // [^\r\n\p{L}\p{N}]?\p{L}+
-        if c & CharClass.letter != 0 { return run(from: i, classes, CharClass.letter) }
-        if c & (CharClass.newline | CharClass.number) == 0 && i + 1 < n
-            && classes[i + 1] & CharClass.letter != 0
-        {
-            return run(from: i + 1, classes, CharClass.letter)
-        }
-        // \p{N}{1,3} or \p{N}
-        if c & CharClass.number != 0 {
-            var j = i + 1
-            while j < n && j - i < maxDigits && classes[j] & CharClass.number != 0 { j += 1 }
-            return j
-        }
-        // ` ?[^\s\p{L}\p{N}]+[\r\n]*`
-        var otherStart = -1
-        if c & letterNumberWhitespace == 0 {
-            otherStart = i
-        } else if scalars[i] == 0x20 && i + 1 < n && classes[i + 1] & letterNumberWhitespace == 0 {
-            otherStart = i + 1
-        }
-        if otherStart >= 0 {
-            let end = otherRun(from: otherStart, classes)
-            return run(from: end, classes, CharClass.newline)
-        }
-        // Here the scalar is whitespace.
-        // `\s*[\r\n]+`: through the last CR/LF of the whitespace run, if it has one.
-        let end = run(from: i, classes, CharClass.whitespace)
-        var last = end - 1
-        while last >= i && classes[last] & CharClass.newline == 0 { last -= 1 }
-        if last >= i { return last + 1 }
-        // `\s+(?!\S)|\s+`
-        if end < n && end - i >= 2 { return end - 1 }
-        return end
     }
 }

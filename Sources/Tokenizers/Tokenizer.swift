@@ -16,7 +16,8 @@
 //   then falls back to per-byte lookups); well-formed vocabularies have none.
 // - SentencePiece merges only form normal (and unused) pieces; llama.cpp looks up every token text,
 //   so there a control or user-defined token could in principle come out of merging plain text.
-// - `pre` "default" (and nil) selects GPT-2's regex; llama.cpp's "default" is a different regex.
+// - Pre-tokenizer regexes follow the models' tokenizer.json where llama.cpp adapted them (see
+//   docs/pretokenizers.md); a missing `pre` selects llama.cpp's "default" regexes, with a warning.
 // - SentencePiece decoding removes the prefix space only from the very first token, as llama.cpp
 //   does: after a BOS (rendered or skipped) the space stays (" Hello"), where HF's decoder gives
 //   "Hello". A literal "▁" in the input decodes as a space (inherent to SentencePiece).
@@ -52,6 +53,12 @@ public final class Tokenizer: Sendable {
     /// the first decoded token.
     public let addsSpacePrefix: Bool
 
+    /// Problems that do not stop loading but should be logged (e.g. a missing `tokenizer.ggml.pre`).
+    public let warnings: [String]
+    /// The splitting rule of a byte-level BPE vocabulary (a rule name of docs/pretokenizers.md, e.g.
+    /// "starcoder" for `tokenizer.ggml.pre` "smollm"); nil for SentencePiece.
+    public let preTokenizerRule: String?
+
     private let engine: Engine
     private let tokens: [String]
     private let types: [TokenType]
@@ -70,6 +77,7 @@ public final class Tokenizer: Sendable {
         case "llama": kind = .sentencePiece
         default: throw .unsupportedModel(c.model)
         }
+        var warnings: [String] = []
         let n = c.tokens.count
         guard n > 0 else { throw .emptyVocabulary }
         guard n < Int(Int32.max) else {
@@ -97,14 +105,29 @@ public final class Tokenizer: Sendable {
 
         switch kind {
         case .bytePair:
-            guard let pre = PreTokenizerKind(name: c.pre) else {
-                throw .unsupportedPreTokenizer(c.pre ?? "", supported: PreTokenizerKind.supportedNames)
+            let rule: PreTokenizerRule
+            if let name = c.pre, !name.isEmpty {
+                if let reason = PreTokenizerRule.refused[name] { throw .unimplementedPreTokenizer(name, reason: reason) }
+                guard let named = PreTokenizerRule(name: name) else {
+                    throw .unsupportedPreTokenizer(name, supported: PreTokenizerRule.supportedNames)
+                }
+                rule = named
+            } else {
+                // llama.cpp loads such a file with its "default" regexes and warns.
+                rule = .default
+                warnings.append(
+                    "missing pre-tokenizer type (tokenizer.ggml.pre), using 'default' as llama.cpp does: "
+                        + "generation quality will be degraded; consider regenerating the model file")
             }
             guard let merges = c.merges else { throw .missingField("merges (tokenizer.ggml.merges)") }
-            let ignoreMerges = c.pre.map { PreTokenizerKind.llama3Names.contains($0) } ?? false
+            let ignoreMerges = c.pre.map { PreTokenizerRule.ignoreMergesNames.contains($0) } ?? false
             engine = .bytePair(
-                try BytePairModel(preTokenizer: pre, ignoreMerges: ignoreMerges, tokens: c.tokens, types: types, merges: merges))
+                try BytePairModel(
+                    preTokenizer: PreTokenizer(rule), ignoreMerges: ignoreMerges, tokens: c.tokens, types: types,
+                    merges: merges))
+            preTokenizerRule = rule.rawValue
         case .sentencePiece:
+            preTokenizerRule = nil
             guard let scores = c.scores else { throw .missingField("scores (tokenizer.ggml.scores)") }
             engine = .sentencePiece(
                 SentencePieceModel(tokens: c.tokens, types: types, scores: scores, unknownID: c.unknownID))
@@ -141,6 +164,7 @@ public final class Tokenizer: Sendable {
         }
 
         self.kind = kind
+        self.warnings = warnings
         self.vocabularySize = n
         self.bosID = c.bosID
         self.eosID = c.eosID

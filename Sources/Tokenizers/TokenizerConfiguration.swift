@@ -17,7 +17,8 @@ public struct TokenizerConfiguration: Sendable {
     /// `tokenizer.ggml.model`: "gpt2" (byte-level BPE) or "llama" (SentencePiece BPE).
     public var model: String
     /// `tokenizer.ggml.pre`: the pre-tokenizer of a byte-level BPE vocabulary ("llama-bpe", "qwen2",
-    /// "gpt-2", "default", …). Ignored for "llama".
+    /// "gpt-2", "smollm", "default", …; see docs/pretokenizers.md). Absent (nil or empty): llama.cpp's
+    /// "default" rule, with a warning in `Tokenizer.warnings`. Ignored for "llama".
     public var pre: String?
     /// `tokenizer.ggml.tokens`. For byte-level BPE, normal tokens are in GPT-2's byte-to-unicode form;
     /// control and user-defined tokens are plain text.
@@ -40,7 +41,8 @@ public struct TokenizerConfiguration: Sendable {
     public var addSpacePrefix: Bool
 
     /// Defaults follow llama.cpp when a key is absent: for "llama", BOS is added and a space prefix is
-    /// used; for "gpt2", BOS is added only with a Llama 3 pre-tokenizer and there is no space prefix.
+    /// used; for "gpt2", BOS is added only with the pre-tokenizers for which llama.cpp adds it (Llama 3,
+    /// Tekken, Chameleon) and there is no space prefix.
     public init(
         model: String,
         pre: String? = nil,
@@ -67,8 +69,8 @@ public struct TokenizerConfiguration: Sendable {
         self.unknownID = unknownID
         self.paddingID = paddingID
         let isSentencePiece = model == "llama"
-        let isLlama3 = pre.map { PreTokenizerKind.llama3Names.contains($0) } ?? false
-        self.addBOS = addBOS ?? (isSentencePiece || isLlama3)
+        let bosByDefault = pre.map { PreTokenizerRule.addBOSNames.contains($0) } ?? false
+        self.addBOS = addBOS ?? (isSentencePiece || bosByDefault)
         self.addEOS = addEOS ?? false
         self.addSpacePrefix = addSpacePrefix ?? isSentencePiece
     }
@@ -79,6 +81,8 @@ public enum TokenizerError: Error, Equatable, Sendable, CustomStringConvertible 
     case unsupportedModel(String)
     /// `tokenizer.ggml.pre` names a pre-tokenizer this module does not implement.
     case unsupportedPreTokenizer(String, supported: [String])
+    /// `tokenizer.ggml.pre` names a pre-tokenizer llama.cpp knows but Minos does not implement.
+    case unimplementedPreTokenizer(String, reason: String)
     case emptyVocabulary
     /// An array that must have one entry per token has another length.
     case countMismatch(field: String, expected: Int, actual: Int)
@@ -97,7 +101,9 @@ public enum TokenizerError: Error, Equatable, Sendable, CustomStringConvertible 
         case .unsupportedModel(let name):
             return "unsupported tokenizer model '\(name)' (supported: gpt2, llama)"
         case .unsupportedPreTokenizer(let name, let supported):
-            return "unsupported pre-tokenizer '\(name)' (supported: \(supported.joined(separator: ", ")))"
+            return "unknown pre-tokenizer '\(name)' (known: \(supported.joined(separator: ", ")))"
+        case .unimplementedPreTokenizer(let name, let reason):
+            return "pre-tokenizer '\(name)' is not supported: \(reason)"
         case .emptyVocabulary:
             return "the vocabulary is empty"
         case .countMismatch(let field, let expected, let actual):
