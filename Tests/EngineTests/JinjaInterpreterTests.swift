@@ -91,6 +91,32 @@ struct JinjaInterpreterTests {
         }
     }
 
+    @Test("hostile templates are safe from a caller with a small stack (a cooperative-pool thread's 512 KiB)")
+    func smallCallerStack() async throws {
+        let deep = "{% set ns = namespace(x=[]) %}{% for i in range(40000) %}{% set ns.x = [ns.x] %}{% endfor %}"
+        let sources = [
+            "{{ " + String(repeating: "(", count: 45) + "1" + String(repeating: ")", count: 45) + " }}",
+            "{{ 1" + String(repeating: " + 1", count: 5_000) + " }}",
+            "{{ x" + String(repeating: ".a", count: 5_000) + " }}",
+            "{% macro f(n) %}{% for i in [1] %}{% if true %}{{ f(n + 1) }}{% endif %}{% endfor %}{% endmacro %}{{ f(0) }}",
+            deep + "{{ ns.x | length }}{{ ns.x == ns.x }}{{ ns.x | string | length }}",
+        ]
+        let outcomes: [String] = await withCheckedContinuation { continuation in
+            let thread = Thread {
+                continuation.resume(returning: sources.map { source in
+                    do { return try JinjaTemplate(source).render(["x": [:]]) } catch { return "error: \(error)" }
+                })
+            }
+            thread.stackSize = 512 << 10
+            thread.start()
+        }
+        #expect(outcomes[0] == "1")
+        #expect(outcomes[1].hasPrefix("error: template limit"))
+        #expect(outcomes[2].hasPrefix("error: template limit"))
+        #expect(outcomes[3].hasPrefix("error: template limit"))
+        #expect(outcomes[4] == "1False2005", "containers nested past 1,000 levels print as [...] and compare unequal")
+    }
+
     @Test("every prefix of a real template parses or fails cleanly")
     func truncatedTemplates() throws {
         let fixtures = try ChatTemplateFixtures.load()

@@ -246,7 +246,7 @@ final class JinjaInterpreter {
 /// Bounds that keep a hostile template from exhausting the stack, the CPU or memory.
 package struct JinjaLimits: Sendable {
     /// Nesting of statements and expressions while parsing, and of bodies and macro calls while rendering.
-    package var maxDepth = 200
+    package var maxDepth = 100
     /// Loop iterations (and `range` lengths) in one render, all loops together.
     package var maxIterations = 100_000
     /// Bytes of output, and of any one string value.

@@ -21,7 +21,12 @@ extension JinjaParser {
         try enter()
         defer { depth -= 1 }
         var left = try parseAnd()
-        while acceptName("or") { left = .or(left, try parseAnd()) }
+        var links = 0
+        defer { depth -= links }
+        while acceptName("or") {
+            try link(&links)
+            left = .or(left, try parseAnd())
+        }
         if allowConditional && isName("if") {
             advance()
             let condition = try parseOr(allowConditional: false)
@@ -33,7 +38,12 @@ extension JinjaParser {
 
     private mutating func parseAnd() throws(JinjaError) -> JinjaExpression {
         var left = try parseNot()
-        while acceptName("and") { left = .and(left, try parseNot()) }
+        var links = 0
+        defer { depth -= links }
+        while acceptName("and") {
+            try link(&links)
+            left = .and(left, try parseNot())
+        }
         return left
     }
 
@@ -48,14 +58,19 @@ extension JinjaParser {
 
     private mutating func parseCompare() throws(JinjaError) -> JinjaExpression {
         var left = try parseMath1()
+        var links = 0
+        defer { depth -= links }
         while true {
             if case .op(let op) = current, ["==", "!=", "<", "<=", ">", ">="].contains(op) {
                 advance()
+                try link(&links)
                 left = .compare(op, left, try parseMath1())
             } else if acceptName("in") {
+                try link(&links)
                 left = .compare("in", left, try parseMath1())
             } else if isName("not") && isName("in", at: 1) {
                 advance(); advance()
+                try link(&links)
                 left = .compare("not in", left, try parseMath1())
             } else {
                 return left
@@ -65,7 +80,10 @@ extension JinjaParser {
 
     private mutating func parseMath1() throws(JinjaError) -> JinjaExpression {
         var left = try parseConcat()
+        var links = 0
+        defer { depth -= links }
         while case .op(let op) = current, op == "+" || op == "-" {
+            try link(&links)
             advance()
             left = .binary(op, left, try parseConcat())
         }
@@ -80,7 +98,10 @@ extension JinjaParser {
 
     private mutating func parseMath2() throws(JinjaError) -> JinjaExpression {
         var left = try parsePow()
+        var links = 0
+        defer { depth -= links }
         while case .op(let op) = current, ["*", "/", "//", "%"].contains(op) {
+            try link(&links)
             advance()
             left = .binary(op, left, try parsePow())
         }
@@ -89,7 +110,12 @@ extension JinjaParser {
 
     private mutating func parsePow() throws(JinjaError) -> JinjaExpression {
         var left = try parseUnary(withFilter: true)
-        while accept(op: "**") { left = .binary("**", left, try parseUnary(withFilter: true)) }
+        var links = 0
+        defer { depth -= links }
+        while accept(op: "**") {
+            try link(&links)
+            left = .binary("**", left, try parseUnary(withFilter: true))
+        }
         return left
     }
 
@@ -173,8 +199,11 @@ extension JinjaParser {
 
     private mutating func parsePostfix(_ start: JinjaExpression) throws(JinjaError) -> JinjaExpression {
         var node = start
+        var links = 0
+        defer { depth -= links }
         while true {
             if accept(op: ".") {
+                try link(&links)
                 if case .int(let index) = current {
                     advance()
                     node = .item(node, .literal(.int(index)))
@@ -182,8 +211,10 @@ extension JinjaParser {
                     node = .attribute(node, try expectName())
                 }
             } else if accept(op: "[") {
+                try link(&links)
                 node = try parseSubscript(node)
             } else if accept(op: "(") {
+                try link(&links)
                 node = .call(node, try parseArguments())
             } else {
                 return node
@@ -229,13 +260,17 @@ extension JinjaParser {
 
     private mutating func parseFilterExpression(_ start: JinjaExpression) throws(JinjaError) -> JinjaExpression {
         var node = start
+        var links = 0
+        defer { depth -= links }
         while true {
             if accept(op: "|") {
+                try link(&links)
                 var name = try expectName()
                 while accept(op: ".") { name += "." + (try expectName()) }
                 let arguments = accept(op: "(") ? try parseArguments() : JinjaArguments()
                 node = .filter(node, name: name, arguments)
             } else if acceptName("is") {
+                try link(&links)
                 let negated = acceptName("not")
                 let name = try expectName()
                 var arguments = JinjaArguments()
@@ -246,6 +281,7 @@ extension JinjaParser {
                 }
                 node = .test(node, name: name, arguments, negated: negated)
             } else if accept(op: "(") {
+                try link(&links)
                 node = .call(node, try parseArguments())
             } else {
                 return node
@@ -261,5 +297,12 @@ extension JinjaParser {
         case .name(let name): return !["else", "or", "and", "if", "is", "in", "not"].contains(name)
         default: return false
         }
+    }
+
+    /// One more link in a left-deep chain (`a + b + c`, `x.a.b`, `v | f | g`): the tree it builds
+    /// is as deep as the chain is long, so it counts against `maxDepth` like nesting.
+    private mutating func link(_ links: inout Int) throws(JinjaError) {
+        links += 1
+        try enter()
     }
 }

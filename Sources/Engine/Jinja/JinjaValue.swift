@@ -53,7 +53,14 @@ package enum JinjaValue: Sendable {
     }
 
     /// Python's `repr()`, used inside containers.
-    package var repr: String {
+    package var repr: String { repr(depth: 0) }
+
+    /// Containers nested deeper than this print as `[...]` and compare unequal: a template can
+    /// nest lists in a loop, and these walks recurse.
+    static let maxNesting = 1_000
+
+    private func repr(depth: Int) -> String {
+        guard depth < JinjaValue.maxNesting else { return "[...]" }
         switch self {
         case .undefined: return ""
         case .none: return "None"
@@ -61,8 +68,8 @@ package enum JinjaValue: Sendable {
         case .int(let i): return String(i)
         case .double(let d): return JinjaValue.pythonFloat(d)
         case .string(let s): return JinjaValue.pythonQuoted(s)
-        case .list(let l): return "[" + l.map(\.repr).joined(separator: ", ") + "]"
-        case .dict(let d): return "{" + d.entries.map { "\(JinjaValue.pythonQuoted($0.key)): \($0.value.repr)" }.joined(separator: ", ") + "}"
+        case .list(let l): return "[" + l.map { $0.repr(depth: depth + 1) }.joined(separator: ", ") + "]"
+        case .dict(let d): return "{" + d.entries.map { "\(JinjaValue.pythonQuoted($0.key)): \($0.value.repr(depth: depth + 1))" }.joined(separator: ", ") + "}"
         case .namespace(let n): return "<Namespace \(JinjaValue.dict(n.values).repr)>"
         case .macro(let m): return "<Macro '\(m.name)'>"
         case .function(let name): return "<function \(name)>"
@@ -167,13 +174,16 @@ package enum JinjaValue: Sendable {
     }
 
     /// Python's `==`.
-    package func equals(_ other: JinjaValue) -> Bool {
+    package func equals(_ other: JinjaValue) -> Bool { equals(other, depth: 0) }
+
+    private func equals(_ other: JinjaValue, depth: Int) -> Bool {
+        guard depth < JinjaValue.maxNesting else { return false }
         switch (self, other) {
         case (.undefined, .undefined), (.none, .none): return true
         case (.string(let a), .string(let b)): return a.unicodeScalars.elementsEqual(b.unicodeScalars)
-        case (.list(let a), .list(let b)): return a.count == b.count && zip(a, b).allSatisfy { $0.equals($1) }
+        case (.list(let a), .list(let b)): return a.count == b.count && zip(a, b).allSatisfy { $0.equals($1, depth: depth + 1) }
         case (.dict(let a), .dict(let b)):
-            return a.count == b.count && a.entries.allSatisfy { entry in b[entry.key].map { entry.value.equals($0) } ?? false }
+            return a.count == b.count && a.entries.allSatisfy { entry in b[entry.key].map { entry.value.equals($0, depth: depth + 1) } ?? false }
         case (.namespace(let a), .namespace(let b)): return a === b
         case (.macro(let a), .macro(let b)): return a.name == b.name
         case (.function(let a), .function(let b)): return a == b
@@ -185,13 +195,14 @@ package enum JinjaValue: Sendable {
     }
 
     /// Python's ordering for numbers and strings; nil where Python raises TypeError.
-    func compare(_ other: JinjaValue) -> Int? {
+    func compare(_ other: JinjaValue, depth: Int = 0) -> Int? {
+        guard depth < JinjaValue.maxNesting else { return nil }
         switch (self, other) {
         case (.string(let a), .string(let b)):
             if a.unicodeScalars.elementsEqual(b.unicodeScalars) { return 0 }
             return a.unicodeScalars.lexicographicallyPrecedes(b.unicodeScalars, by: { $0.value < $1.value }) ? -1 : 1
         case (.list(let a), .list(let b)):
-            for (x, y) in zip(a, b) where !x.equals(y) { return x.compare(y) }
+            for (x, y) in zip(a, b) where !x.equals(y) { return x.compare(y, depth: depth + 1) }
             return a.count == b.count ? 0 : (a.count < b.count ? -1 : 1)
         default:
             if let x = integer, let y = other.integer { return x == y ? 0 : (x < y ? -1 : 1) }
