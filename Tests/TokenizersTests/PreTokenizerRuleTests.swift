@@ -154,6 +154,27 @@ struct PreTokenizerRuleTests {
         #expect(tokenizer.preTokenizerRule == nil && tokenizer.warnings.isEmpty)
     }
 
+    @Test("on arbitrary text, pieces are non-empty, cover the text, and decoding restores it",
+          arguments: RuleFixtures.names)
+    func arbitraryText(rule: String) throws {
+        let tokenizer = try #require(RuleFixtures.all[rule]).tokenizer
+        var random = SplitMix(seed: 0x5EED)
+        var texts = DecodingTests.hardStrings
+        for length in [1, 2, 5, 17, 64, 300] {
+            for _ in 0..<8 { texts.append(random.string(length: length)) }
+        }
+        // long runs of one class, where a matcher that rescans would be slow
+        texts += [String(repeating: "7", count: 5000) + "x", String(repeating: "A", count: 5000) + "b",
+                  String(repeating: " ", count: 5000) + "y", String(repeating: "\u{0301}", count: 2000),
+                  String(repeating: "中", count: 3000), String(repeating: "a ", count: 3000)]
+        for text in texts {
+            let pieces = tokenizer.preTokenize(text)
+            #expect(pieces.joined() == text, "\(rule): \(String(reflecting: text.prefix(40)))")
+            #expect(!pieces.contains(""), "\(rule): \(String(reflecting: text.prefix(40)))")
+            #expect(tokenizer.decode(tokenizer.encode(text, addSpecial: false)) == text, "\(rule)")
+        }
+    }
+
     @Test("rules made of several regexes split each piece again", arguments: [
         ("smollm", "abc 1234567 x", ["abc", " ", "1", "2", "3", "4", "5", "6", "7", " x"]),
         ("superbpe", "Hello world 1234567!", ["Hello world ", "1", "234", "567", "!"]),
