@@ -152,8 +152,19 @@ public final class Connection: @unchecked Sendable {
         }
         framer.finish { handle($0) }
         logger.debug("input ended; waiting for \(statistics.inFlight) in-flight requests")
+        // A shell pipe still wants the replies to what it sent; a client that closed stdout too
+        // can read none of them, so its work is cancelled instead of run to the end.
         drained.lock()
-        while state.withLock({ !$0.inFlight.isEmpty }) { drained.wait() }
+        while state.withLock({ !$0.inFlight.isEmpty }) {
+            if writer.peerGone {
+                drained.unlock()
+                logger.info("input ended and the output is closed: cancelling \(statistics.inFlight) in-flight requests")
+                cancelAll(reason: "client closed the connection")
+                drained.lock()
+                break
+            }
+            _ = drained.wait(until: Date(timeIntervalSinceNow: 0.1))
+        }
         drained.unlock()
         writer.flush()
     }

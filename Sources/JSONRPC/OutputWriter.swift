@@ -46,6 +46,18 @@ final class OutputWriter: @unchecked Sendable {
         condition.broadcast()
     }
 
+    /// True when nobody can read what is written any more: a write failed, or the descriptor reports
+    /// an error or hang-up (a pipe whose reader closed it) without anything being written.
+    var peerGone: Bool {
+        condition.lock()
+        let failed = broken
+        condition.unlock()
+        if failed { return true }
+        var entry = pollfd(fd: fd, events: 0, revents: 0)
+        guard poll(&entry, 1, 0) == 1 else { return false }
+        return entry.revents & Int16(POLLERR | POLLHUP) != 0
+    }
+
     /// Blocks until everything sent so far has been written (or the output has failed).
     func flush() {
         condition.lock()

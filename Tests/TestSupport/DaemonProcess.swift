@@ -48,7 +48,10 @@ public final class DaemonProcess: @unchecked Sendable {
     }
 
     /// Starts minosd with `arguments` (default: a throwaway store).
-    public init(arguments: [String] = ["--db", ":memory:"], environment: [String: String]? = nil) throws {
+    /// With `readsOutput: false` nothing reads the daemon's stdout, so `closeOutput()` can leave it
+    /// with no reader at all, as a client that went away would.
+    public init(arguments: [String] = ["--db", ":memory:"], environment: [String: String]? = nil,
+                readsOutput: Bool = true) throws {
         signal(SIGPIPE, SIG_IGN)   // a daemon that exits must not take the test process with it
         process.executableURL = URL(fileURLWithPath: Self.executablePath)
         process.arguments = arguments
@@ -59,16 +62,16 @@ public final class DaemonProcess: @unchecked Sendable {
         process.standardOutput = stdout
         process.standardError = stderr
         try process.run()
-        startReading()
+        startReading(output: readsOutput)
     }
 
     deinit {
         if process.isRunning { process.terminate() }
     }
 
-    private func startReading() {
+    private func startReading(output: Bool) {
         let out = stdout.fileHandleForReading
-        Thread.detachNewThread { [self] in
+        if output { Thread.detachNewThread { [self] in
             var framer = MessageFramer(maxMessageBytes: 1 << 30)
             while true {
                 let data = out.availableData
@@ -89,7 +92,7 @@ public final class DaemonProcess: @unchecked Sendable {
             outputEnded = true
             condition.broadcast()
             condition.unlock()
-        }
+        } }
         let err = stderr.fileHandleForReading
         Thread.detachNewThread { [self] in
             while true {
@@ -142,6 +145,24 @@ public final class DaemonProcess: @unchecked Sendable {
         var message: [String: JSONValue] = ["jsonrpc": "2.0", "method": .string(method)]
         if let params { message["params"] = params }
         send(.object(message))
+    }
+
+    /// Reads the next message on the calling thread (only for a daemon started with `readsOutput:
+    /// false`); bytes after it in the same read are dropped.
+    public func readMessageDirectly() throws -> JSONValue {
+        var framer = MessageFramer(maxMessageBytes: 1 << 30)
+        while true {
+            let data = stdout.fileHandleForReading.availableData
+            if data.isEmpty { throw Failure.timedOut("a message: output ended") }
+            var found: [UInt8]?
+            framer.feed(data) { event in if case .message(let body) = event, found == nil { found = body } }
+            if let found { return try JSONValue.parse(found) }
+        }
+    }
+
+    /// Closes this end of the daemon's stdout (only for a daemon started with `readsOutput: false`).
+    public func closeOutput() {
+        try? stdout.fileHandleForReading.close()
     }
 
     public func closeInput() {
