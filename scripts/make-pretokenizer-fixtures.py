@@ -29,6 +29,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
+import random
 
 import tokenizers
 from tokenizers import Regex, Tokenizer, decoders, pre_tokenizers
@@ -124,6 +125,18 @@ EXTRA_CASES = [
 ]
 
 
+def boundary_cases() -> list[str]:
+    """Random strings over scalars at the edges of the rules' classes (case, marks, digits of several
+    kinds, apostrophes, whitespace kinds, punctuation vs symbols, CJK blocks, Han vs kana)."""
+    rng = random.Random(16)
+    atoms = (list("aZsStTdDlLrReEvV") + ["'", "'s", "'LL", "'re"] + list("ÉàΣσǅʰß") + ["\u0301", "\u0308"]
+             + list("0123456789") + list("٣²Ⅻ½") + [" ", " ", "  ", "\t", "\r", "\n", "\r\n", "\u00a0", "\u3000"]
+             + list(".,!?/-_(|)…。，、") + list("$+<=>^~`#@%&*") + list("中文かカ한ㄱㄅ〇々ไ") + ["😀", "👍🏽", "\u200d"]
+             + ["<sentinel:7>", "IMGIMGABZ", "http://a.b/c", "don't", "I'LL"])
+    count = int(os.environ.get("MINOS_BOUNDARY_CASES", "30"))  # raise for a one-off wider check
+    return ["".join(rng.choice(atoms) for _ in range(rng.randint(4, 28))) for _ in range(count)]
+
+
 def train(patterns: list[str], ignore_merges: bool, lines: list[str]) -> Tokenizer:
     tok = Tokenizer(BPE(ignore_merges=ignore_merges))
     splits = [pre_tokenizers.Split(Regex(p), behavior="isolated", invert=False) for p in patterns]
@@ -138,7 +151,7 @@ def train(patterns: list[str], ignore_merges: bool, lines: list[str]) -> Tokeniz
 def main():
     lines = base.corpus_lines()
     os.makedirs(OUT_DIR, exist_ok=True)
-    texts = [t for t in base.COMMON_CASES if t] + EXTRA_CASES
+    texts = [t for t in base.COMMON_CASES if t] + EXTRA_CASES + boundary_cases()
     for rule, (pre, patterns) in RULES.items():
         tok = train(patterns, pre in IGNORE_MERGES, lines)
         cases = base.record_cases(tok, tok, texts, check_roundtrip=True)

@@ -429,8 +429,8 @@ extension SplitPattern {
         guard c[i] & mask != 0 else { return -(i + 1) }
         let end = run(from: i, c, mask)
         if wordBoundary {
-            // `\b` after the run: the next scalar is not a word character (\w: L, M, Nd, Pc)
-            let word = CharClass.letter | CharClass.mark | CharClass.decimal | CharClass.connector
+            // `\b` after the run: the next scalar is not a word character (Oniguruma's \w: L, M, N, Pc)
+            let word = CharClass.letter | CharClass.mark | CharClass.number | CharClass.connector
             if end < c.count && c[end] & word != 0 { return -end }
         }
         let head = (end - i) % 3
