@@ -75,17 +75,6 @@ enum Operations {
         let rows = w.rows, columns = w.columns
         let xs = UnsafeSendable(x), ys = UnsafeSendable(y)
         let activation = FastDot.activationType(for: w.type)
-        if w.type == .f16, tokens > 1 {
-            // F16 meets f32 activations exactly in FastDot's 4×4 tiles, the fastest path for prefill.
-            pool.parallelRanges(rows, minimum: 16) { range in
-                FastDot.matrix(.f16, weights: w.base, rows: range, columns: columns, activations: UnsafeRawPointer(xs.pointer),
-                               vectors: tokens, results: ys.pointer, resultStride: rows)
-                if let bias {
-                    for t in 0..<tokens { for r in range { ys.pointer[t * rows + r] += bias[r] } }
-                }
-            }
-            return
-        }
         if precision == .q8, activation != .f32, let rowBytes = activation.byteCount(elements: columns) {
             // Integer path: quantize each token's activations once; every weight row then reads them.
             for t in 0..<tokens {
@@ -101,7 +90,20 @@ enum Operations {
             }
             return
         }
-        // Exact path: blocks of rows stay in cache while every group of up to 8 tokens passes, so
+        if tokens > 1, ExactMatrix.isAccelerated(w.type) || !ExactDot.isAccelerated(w.type) {
+            // Exact prefill: each panel of weight rows is decoded to f32 once and multiplied into
+            // every token (a matrix-matrix product), so decoding is paid once per batch. (An
+            // encoding with a fused row kernel but no panel decoder keeps the row loop below.)
+            pool.parallelRanges(rows, minimum: 16) { range in
+                ExactMatrix.multiply(w.type, weights: w.base, rowBytes: w.rowBytes, rows: range, columns: columns,
+                                     x: xs.pointer, tokens: tokens, y: ys.pointer, yStride: rows)
+                if let bias {
+                    for t in 0..<tokens { for r in range { ys.pointer[t * rows + r] += bias[r] } }
+                }
+            }
+            return
+        }
+        // Exact decode: blocks of rows stay in cache while every group of up to 8 tokens passes, so
         // the weights are read from memory once per batch.
         let group = ExactDot.maxVectors, block = 16
         pool.parallelRanges(rows, minimum: block) { range in
