@@ -8,8 +8,9 @@
 // broadcast from the tables. Codes are widened from memory (vpmovzxbd: int32 lane j holds byte j,
 // whose bit fields are separated with shifts and masks), except Q6_K, whose 6-bit codes are
 // assembled 32 (AVX2) or 64 (AVX-512) bytes at a time first. High bits (Q3_K hmask, Q5_K qh)
-// choose between two offsets: AVX2 moves the bit to the sign for vblendvps; AVX-512 tests bytes
-// into an opmask.
+// choose between two offsets or set the code's top bit: AVX2 moves the bit to the sign for
+// vblendvps; AVX-512 tests bytes into an opmask. Q4_K's AVX-512 path skips the conversion: it
+// looks each nibble up in a 16-float table per sub-block (vpermps).
 
 #include "rowsf.h"
 
@@ -157,21 +158,19 @@ CK_BODY void body_q6_K(const void *w, size_t n, const float *x, size_t x_stride,
     ACC_SETUP(vectors)
     const uint8_t *b = (const uint8_t *)w;
     for (size_t i = 0; i < n / 256; i++, b += CK_Q6_K) {
-        float scale[16], offset[16];
-        const __m256 d = f16x8(b + 208);
-        table_i8x16(ck_load128(b + 192), d, scale);
-        table_i8x16(ck_load128(b + 192), _mm256_mul_ps(d, _mm256_set1_ps(-32)), offset);
+        float scale[16];
+        table_i8x16(ck_load128(b + 192), f16x8(b + 208), scale);
         KEEP_IN_MEMORY(scale);
         for (int h = 0; h < 2; h++) {
             __m256i groups[4];
             q6_K_groups(b + 64 * h, b + 128 + 32 * h, groups);
             for (int g = 0; g < 4; g++) {
-                const __m128i lo = _mm256_castsi256_si128(groups[g]), hi = _mm256_extracti128_si256(groups[g], 1);
+                const __m256i q = _mm256_sub_epi8(groups[g], _mm256_set1_epi8(32));
+                const __m128i lo = _mm256_castsi256_si128(q), hi = _mm256_extracti128_si256(q, 1);
                 const __m128i parts[4] = { lo, _mm_srli_si128(lo, 8), hi, _mm_srli_si128(hi, 8) };
                 for (int k = 0; k < 4; k++) {
                     const int j = 8 * h + 2 * g + k / 2;
-                    const __m256 v = _mm256_fmadd_ps(_mm256_cvtepi32_ps(_mm256_cvtepu8_epi32(parts[k])),
-                                                     _mm256_set1_ps(scale[j]), _mm256_set1_ps(offset[j]));
+                    const __m256 v = _mm256_mul_ps(_mm256_cvtepi32_ps(_mm256_cvtepi8_epi32(parts[k])), _mm256_set1_ps(scale[j]));
                     accumulate8(acc, v, x, x_stride, vectors, i * 256 + (size_t)(128 * h + 32 * g + 8 * k), (size_t)k);
                 }
             }
@@ -229,28 +228,25 @@ CK_BODY512 void body512_q3_K(const void *w, size_t n, const float *x, size_t x_s
     finish512(acc, vectors, out);
 }
 
-CK_BODY512 void body512_k4(const void *w, size_t n, const float *x, size_t x_stride, const size_t vectors, float *out,
-                           const int bytes, const int qh_at, const int qs_at) {
+/// Q4_K: per sub-block, the 16 nibble values decoded into a table (d·sc·k - dmin·m, k = 0...15) and
+/// looked up with vpermps, which reads only the low 4 bits of each index.
+CK_BODY512 void body512_q4_K(const void *w, size_t n, const float *x, size_t x_stride, const size_t vectors, float *out) {
     ACC512_SETUP(vectors)
     const uint8_t *b = (const uint8_t *)w;
-    const __m512i sixteen = _mm512_set1_epi32(16);
-    for (size_t i = 0; i < n / 256; i++, b += bytes) {
+    const __m512 ramp = _mm512_setr_ps(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+    for (size_t i = 0; i < n / 256; i++, b += CK_Q4_K) {
         float scale[8], offset[8];
         tables_k4(b, scale, offset);
         KEEP_IN_MEMORY(scale);
-        const __m256i high = qh_at ? ck_load256(b + qh_at) : _mm256_setzero_si256();
         for (int p = 0; p < 4; p++) {
-            for (int l = 0; l < 32; l += 16) {
-                const __m512i codes = u8x16(b + qs_at + 32 * p + l);
-                for (int half = 0; half < 2; half++) {
-                    const int j = 2 * p + half;
-                    __m512i q = half == 0 ? _mm512_and_si512(codes, _mm512_set1_epi32(15)) : _mm512_srli_epi32(codes, 4);
-                    if (qh_at) {
-                        const __mmask32 set = _mm256_test_epi8_mask(high, _mm256_set1_epi8((char)(1 << j)));
-                        q = _mm512_mask_or_epi32(q, (__mmask16)(l == 0 ? set : set >> 16), q, sixteen);
-                    }
-                    accumulate16(acc, decode16(q, _mm512_set1_ps(scale[j]), _mm512_set1_ps(offset[j])), x, x_stride,
-                                 vectors, i * 256 + (size_t)(32 * j + l), (size_t)(2 * half + l / 16));
+            const __m512i codes[2] = { u8x16(b + 16 + 32 * p), u8x16(b + 16 + 32 * p + 16) };
+            for (int half = 0; half < 2; half++) {
+                const int j = 2 * p + half;
+                const __m512 table = _mm512_fmadd_ps(ramp, _mm512_set1_ps(scale[j]), _mm512_set1_ps(offset[j]));
+                for (int l = 0; l < 2; l++) {
+                    const __m512i index = half == 0 ? codes[l] : _mm512_srli_epi32(codes[l], 4);
+                    accumulate16(acc, _mm512_permutexvar_ps(index, table), x, x_stride, vectors,
+                                 i * 256 + (size_t)(32 * j + 16 * l), (size_t)(2 * half + l));
                 }
             }
         }
@@ -258,12 +254,32 @@ CK_BODY512 void body512_k4(const void *w, size_t n, const float *x, size_t x_str
     finish512(acc, vectors, out);
 }
 
-CK_BODY512 void body512_q4_K(const void *w, size_t n, const float *x, size_t x_stride, const size_t vectors, float *out) {
-    body512_k4(w, n, x, x_stride, vectors, out, CK_Q4_K, 0, 16);
-}
-
+/// Q5_K: codes converted (vcvtdq2ps) after an opmask from the qh bytes sets their fifth bit (a
+/// 32-entry table costs more here than the conversion).
 CK_BODY512 void body512_q5_K(const void *w, size_t n, const float *x, size_t x_stride, const size_t vectors, float *out) {
-    body512_k4(w, n, x, x_stride, vectors, out, CK_Q5_K, 16, 48);
+    ACC512_SETUP(vectors)
+    const uint8_t *b = (const uint8_t *)w;
+    const __m512i sixteen = _mm512_set1_epi32(16);
+    for (size_t i = 0; i < n / 256; i++, b += CK_Q5_K) {
+        float scale[8], offset[8];
+        tables_k4(b, scale, offset);
+        KEEP_IN_MEMORY(scale);
+        const __m256i high = ck_load256(b + 16);
+        for (int p = 0; p < 4; p++) {
+            for (int l = 0; l < 32; l += 16) {
+                const __m512i codes = u8x16(b + 48 + 32 * p + l);
+                for (int half = 0; half < 2; half++) {
+                    const int j = 2 * p + half;
+                    __m512i q = half == 0 ? _mm512_and_si512(codes, _mm512_set1_epi32(15)) : _mm512_srli_epi32(codes, 4);
+                    const __mmask32 set = _mm256_test_epi8_mask(high, _mm256_set1_epi8((char)(1 << j)));
+                    q = _mm512_mask_or_epi32(q, (__mmask16)(l == 0 ? set : set >> 16), q, sixteen);
+                    accumulate16(acc, decode16(q, _mm512_set1_ps(scale[j]), _mm512_set1_ps(offset[j])), x, x_stride,
+                                 vectors, i * 256 + (size_t)(32 * j + l), (size_t)(2 * half + l / 16));
+                }
+            }
+        }
+    }
+    finish512(acc, vectors, out);
 }
 
 /// Q6_K's codes of one 128-element half, 64 bytes at a time: pair[0] = elements 0...63 (groups 0
@@ -283,22 +299,22 @@ CK_BODY512 void body512_q6_K(const void *w, size_t n, const float *x, size_t x_s
     ACC512_SETUP(vectors)
     const uint8_t *b = (const uint8_t *)w;
     for (size_t i = 0; i < n / 256; i++, b += CK_Q6_K) {
-        float scale[16], offset[16];
-        const __m256 d = f16x8(b + 208);
-        table_i8x16(ck_load128(b + 192), d, scale);
-        table_i8x16(ck_load128(b + 192), _mm256_mul_ps(d, _mm256_set1_ps(-32)), offset);
+        float scale[16];
+        table_i8x16(ck_load128(b + 192), f16x8(b + 208), scale);
         KEEP_IN_MEMORY(scale);
         for (int h = 0; h < 2; h++) {
             __m512i pair[2];
             q6_K_pairs(b + 64 * h, b + 128 + 32 * h, pair);
+            pair[0] = _mm512_sub_epi8(pair[0], _mm512_set1_epi8(32));
+            pair[1] = _mm512_sub_epi8(pair[1], _mm512_set1_epi8(32));
             for (int k = 0; k < 8; k++) {
                 const int j = 8 * h + k;
                 const __m128i part = k % 4 == 0 ? _mm512_castsi512_si128(pair[k / 4])
                                    : k % 4 == 1 ? _mm512_extracti32x4_epi32(pair[k / 4], 1)
                                    : k % 4 == 2 ? _mm512_extracti32x4_epi32(pair[k / 4], 2)
                                                 : _mm512_extracti32x4_epi32(pair[k / 4], 3);
-                const __m512i q = _mm512_cvtepu8_epi32(part);
-                accumulate16(acc, decode16(q, _mm512_set1_ps(scale[j]), _mm512_set1_ps(offset[j])), x, x_stride,
+                const __m512 v = _mm512_mul_ps(_mm512_cvtepi32_ps(_mm512_cvtepi8_epi32(part)), _mm512_set1_ps(scale[j]));
+                accumulate16(acc, v, x, x_stride,
                              vectors, i * 256 + (size_t)(128 * h + 16 * k), (size_t)k);
             }
         }

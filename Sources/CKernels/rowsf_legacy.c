@@ -106,15 +106,37 @@ CK_BODY512 void body512_legacy(const void *w, size_t n, const float *x, size_t x
     finish512(acc, vectors, out);
 }
 
+/// acc[v*K + slot] += d · Σ q·x over Q8_0 block `i` (at `b`) for every vector.
+CK_BODY512 void q8_0_block_sums(__m512 *acc, const uint8_t *b, const float *x, size_t x_stride, const size_t V,
+                                size_t i, size_t slot) {
+    const __m512 d = f16x16(b);
+    const __m512 lo = _mm512_cvtepi32_ps(i8x16(b + 2)), hi = _mm512_cvtepi32_ps(i8x16(b + 18));
+    for (size_t v = 0; v < V; v++) {
+        const float *xv = x + v * x_stride + i * 32;
+        const __m512 sum = _mm512_fmadd_ps(hi, _mm512_loadu_ps(xv + 16), _mm512_mul_ps(lo, _mm512_loadu_ps(xv)));
+        acc[v * RK(V) + slot] = _mm512_fmadd_ps(sum, d, acc[v * RK(V) + slot]);
+    }
+}
+
+/// With one or two vectors, Q8_0 multiplies the codes into x first and scales each block's sum once
+/// (3 FMA-unit operations per block and vector instead of 2, plus 2 shared): faster up to 2 vectors.
 CK_BODY512 void body512_q8_0(const void *w, size_t n, const float *x, size_t x_stride, const size_t vectors, float *out) {
     ACC512_SETUP(vectors)
     const uint8_t *b = (const uint8_t *)w;
-    for (size_t i = 0; i < n / 32; i++, b += CK_Q8_0) {
-        const __m512 d = f16x16(b);
-        const __m512 lo = _mm512_mul_ps(_mm512_cvtepi32_ps(i8x16(b + 2)), d);
-        const __m512 hi = _mm512_mul_ps(_mm512_cvtepi32_ps(i8x16(b + 18)), d);
-        accumulate16(acc, lo, x, x_stride, vectors, i * 32, 0);
-        accumulate16(acc, hi, x, x_stride, vectors, i * 32 + 16, 1);
+    const size_t blocks = n / 32;
+    if (vectors <= 2) {
+        size_t i = 0;
+        for (; i + 2 <= blocks; i += 2, b += 2 * CK_Q8_0) {
+            q8_0_block_sums(acc, b, x, x_stride, vectors, i, 0);
+            q8_0_block_sums(acc, b + CK_Q8_0, x, x_stride, vectors, i + 1, 1);
+        }
+        if (i < blocks) q8_0_block_sums(acc, b, x, x_stride, vectors, i, 0);
+    } else {
+        for (size_t i = 0; i < blocks; i++, b += CK_Q8_0) {
+            const __m512 d = f16x16(b);
+            accumulate16(acc, _mm512_mul_ps(_mm512_cvtepi32_ps(i8x16(b + 2)), d), x, x_stride, vectors, i * 32, 0);
+            accumulate16(acc, _mm512_mul_ps(_mm512_cvtepi32_ps(i8x16(b + 18)), d), x, x_stride, vectors, i * 32 + 16, 1);
+        }
     }
     finish512(acc, vectors, out);
 }

@@ -3,27 +3,46 @@ import Foundation
 import Kernels
 
 /// `minos-bench kernels`: how fast one thread streams weights through the matrix-vector kernels,
-/// in GB/s of weight bytes, for the FFN-sized matrix of the reference model (4864 × 896).
+/// in GB/s of weight bytes, for the FFN-sized matrix of the reference model (4864 × 896), for every
+/// weight encoding: the exact path on each SIMD path the machine has (native, and AVX2 when the
+/// machine has more), with each type's GB/s as a fraction of Q8_0's on the same path, and the
+/// Q8-activation path.
 struct KernelsBenchmark: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kernels",
-        abstract: "GB/s of weight bytes through the matrix-vector kernels on one thread (exact and Q8-activation paths).")
+        abstract: "GB/s of weight bytes through the matrix-vector kernels on one thread (exact and Q8-activation paths), for every weight encoding.")
 
     @Option(help: "Rows of the matrix.")
     var rows = 4864
 
-    @Option(help: "Columns of the matrix (a multiple of 256 for K-quants; others fall back as in make-model).")
+    @Option(help: "Columns of the matrix (rounded up to a multiple of 256 for K-quants and IQ4_XS).")
     var columns = 896
 
-    @Option(help: "Repeats (median reported).")
-    var repeats = 20
+    @Option(help: "Repeats (the fastest is reported: on a shared machine it is the one least disturbed).")
+    var repeats = 30
+
+    @Option(help: "Activation vectors per call of the exact kernels (1...8; decode is 1).")
+    var vectors = 1
+
+    static let types: [GGMLType] = [.f32, .f16, .bf16, .q8_0, .q6_K, .q5_1, .q5_0, .q5_K, .q4_1, .q4_0, .q4_K,
+                                    .iq4_nl, .iq4_xs, .q3_K, .q2_K]
 
     func run() throws {
-        print("minos-bench kernels: \(rows) x \(columns) matrix times one vector, one thread; SIMD tier: \(FastDot.tier)")
-        print("type    bytes/row   exact GB/s   Q8-activation GB/s")
+        let vectors = min(max(vectors, 1), ExactDot.maxVectors)
+        // The exact kernels' paths: what the CPU runs natively, plus the AVX2 fallback when native is wider.
+        var paths: [CPUPath] = []
+        if FastDot.tier == .simd {
+            paths = CPUPath.active.contains(.avx512) ? [.native, .avx2] : [.native]
+        }
+        print("minos-bench kernels: \(rows) x \(columns) matrix times \(vectors) vector(s), one thread; SIMD tier: \(FastDot.tier), features: \(CPUPath.active)")
+        print("exact GB/s per path; (x) = per weight byte relative to q8_0 on that path; Q8-activation GB/s last")
+        var header = "type    bytes/row  "
+        for path in paths { header += "exact \(path)".padding(toLength: 20, withPad: " ", startingAt: 0) }
+        if paths.isEmpty { header += "exact scalar        " }
+        print(header + "Q8-activation")
         var generator = SystemRandomNumberGenerator()
-        let x = (0..<columns).map { _ in Float.random(in: -1...1, using: &generator) }
-        for type in [GGMLType.f16, .q8_0, .q5_0, .q4_0, .q4_K, .q6_K] {
+        var q8Reference: [CPUPath: Double] = [:]
+        for type in Self.types {
             let width = type.blockSize == 256 ? (columns + 255) / 256 * 256 : columns
             guard let rowBytes = type.byteCount(elements: width) else { continue }
             let weights = UnsafeMutableRawPointer.allocate(byteCount: rows * rowBytes, alignment: 64)
@@ -32,16 +51,28 @@ struct KernelsBenchmark: ParsableCommand {
             values.withUnsafeBufferPointer { v in
                 for r in 0..<rows { Quantize.row(type, from: v.baseAddress!, into: weights + r * rowBytes, count: width) }
             }
-            let input = (0..<width).map { x[$0 % columns] }
-            var out = [Float](repeating: 0, count: rows)
-            let exact = measure {
-                input.withUnsafeBufferPointer { xb in
-                    out.withUnsafeMutableBufferPointer { o in
-                        for r in 0..<rows {
-                            ExactDot.rows(type, weights: weights + r * rowBytes, count: width, x: xb.baseAddress!, xStride: width, vectors: 1, out: o.baseAddress! + r)
+            let input = (0..<(width * vectors)).map { _ in Float.random(in: -1...1, using: &generator) }
+            var out = [Float](repeating: 0, count: rows * vectors)
+            let bytes = Double(rows * rowBytes)
+            var line = type.description.padding(toLength: 8, withPad: " ", startingAt: 0)
+                + "\(rowBytes)".padding(toLength: 11, withPad: " ", startingAt: 0)
+            for path in paths.isEmpty ? [CPUPath.scalar] : paths {
+                let seconds = measure {
+                    ExactDot.limiting(to: path) {
+                        input.withUnsafeBufferPointer { xb in
+                            out.withUnsafeMutableBufferPointer { o in
+                                for r in 0..<rows {
+                                    ExactDot.rows(type, weights: weights + r * rowBytes, count: width, x: xb.baseAddress!, xStride: width,
+                                                  vectors: vectors, out: o.baseAddress! + r * vectors)
+                                }
+                            }
                         }
                     }
                 }
+                let rate = bytes / seconds / 1e9
+                if type == .q8_0 { q8Reference[path] = rate }
+                let ratio = q8Reference[path].map { String(format: " (%.2f)", rate / $0) } ?? ""
+                line += (String(format: "%.1f", rate) + ratio).padding(toLength: 20, withPad: " ", startingAt: 0)
             }
             var quantizedText = "-"
             if let activation = type.dotActivationType, let activationBytes = activation.byteCount(elements: width) {
@@ -54,12 +85,9 @@ struct KernelsBenchmark: ParsableCommand {
                                        results: o.baseAddress!, resultStride: rows)
                     }
                 }
-                quantizedText = String(format: "%.1f", Double(rows * rowBytes) / seconds / 1e9)
+                quantizedText = String(format: "%.1f", bytes / seconds / 1e9)
             }
-            print(type.description.padding(toLength: 8, withPad: " ", startingAt: 0)
-                  + "\(rowBytes)".padding(toLength: 12, withPad: " ", startingAt: 0)
-                  + String(format: "%.1f", Double(rows * rowBytes) / exact / 1e9).padding(toLength: 13, withPad: " ", startingAt: 0)
-                  + quantizedText)
+            print(line + quantizedText)
         }
     }
 
@@ -71,6 +99,6 @@ struct KernelsBenchmark: ParsableCommand {
             body()
             times.append(Date().timeIntervalSince(start))
         }
-        return times.sorted()[times.count / 2]
+        return times.min()!
     }
 }
