@@ -81,6 +81,7 @@ EOF
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "-" || b == "-" || b == 0) print "-"; else printf "%.2f", a / b }'; }
 
+load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
 echo "| file | test | CPU | llama.cpp pp / tg | Minos exact pp / tg | Minos q8 pp / tg | exact ÷ llama.cpp | q8 ÷ llama.cpp | tg ÷ ceiling (exact / q8) |"
 echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"
 for file in "${files[@]}"; do
@@ -111,3 +112,5 @@ for file in "${files[@]}"; do
     done
   done
 done
+echo
+echo "Minos $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo '?')$(git -C "$root" diff --quiet HEAD -- Sources 2>/dev/null || echo ' (with uncommitted changes)'), llama.cpp from $(cat "$llama_dir/SOURCE" 2>/dev/null || echo '?'); $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(nproc) CPUs; $threads threads, $repeats repeats; OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-unset}; load average $load_before before, $(cut -d' ' -f1-3 /proc/loadavg) after."
