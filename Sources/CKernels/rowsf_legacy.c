@@ -88,9 +88,16 @@ CK_BODY512 void body512_legacy(const void *w, size_t n, const float *x, size_t x
     const uint8_t *b = (const uint8_t *)w;
     const __m512 ramp = _mm512_setr_ps(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
     for (size_t i = 0; i < n / 32; i++, b += bytes) {
-        const __m512 d = f16x16(b);
-        const __m512 table = m_at ? _mm512_fmadd_ps(ramp, d, f16x16(b + m_at))
-                                  : _mm512_mul_ps(_mm512_sub_ps(ramp, _mm512_set1_ps(bias)), d);
+        __m512 d, table;
+        if (m_at) {
+            // d and m (adjacent f16) converted together: lanes alternate d, m
+            const __m512 dm = _mm512_cvtph_ps(_mm256_set1_epi32((int)ck_u32(b)));
+            d = _mm512_moveldup_ps(dm);
+            table = _mm512_fmadd_ps(ramp, d, _mm512_movehdup_ps(dm));
+        } else {
+            d = f16x16(b);
+            table = _mm512_mul_ps(_mm512_sub_ps(ramp, _mm512_set1_ps(bias)), d);
+        }
         const __m512i codes = u8x16(b + qs_at);
         __m512 lo = _mm512_permutexvar_ps(codes, table);
         __m512 hi = _mm512_permutexvar_ps(_mm512_srli_epi32(codes, 4), table);
