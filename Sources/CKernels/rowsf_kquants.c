@@ -110,8 +110,11 @@ CK_BODY void body_k4(const void *w, size_t n, const float *x, size_t x_stride, c
     ACC_SETUP(vectors)
     const uint8_t *b = (const uint8_t *)w;
     for (size_t i = 0; i < n / 256; i++, b += bytes) {
-        float scale[8], offset[8];
+        float scale[8], offset[8], lifted[8];
         tables_k4(b, scale, offset);
+        if (qh_at) {   // the offsets of codes whose fifth bit is set: offset + 16·scale
+            _mm256_storeu_ps(lifted, _mm256_fmadd_ps(_mm256_loadu_ps(scale), _mm256_set1_ps(16), _mm256_loadu_ps(offset)));
+        }
         KEEP_IN_MEMORY(scale);
         for (int l = 0; l < 32; l += 8) {
             const __m256i high = qh_at ? u8x8(b + qh_at + l) : _mm256_setzero_si256();
@@ -123,7 +126,7 @@ CK_BODY void body_k4(const void *w, size_t n, const float *x, size_t x_stride, c
                     __m256 off = _mm256_set1_ps(offset[j]);
                     if (qh_at) {
                         const __m256 set = _mm256_castsi256_ps(_mm256_slli_epi32(high, 31 - j));
-                        off = _mm256_blendv_ps(off, _mm256_set1_ps(offset[j] + 16 * scale[j]), set);
+                        off = _mm256_blendv_ps(off, _mm256_set1_ps(lifted[j]), set);
                     }
                     const __m256 v = _mm256_fmadd_ps(_mm256_cvtepi32_ps(q), _mm256_set1_ps(scale[j]), off);
                     accumulate8(acc, v, x, x_stride, vectors, i * 256 + (size_t)(32 * j + l), (size_t)j);
