@@ -179,6 +179,20 @@ void ck_matrix_exact(ck_dequant_fn dequant, size_t block_elements, size_t block_
             const size_t offset = k0 / block_elements * block_bytes;
             for (size_t r = 0; r < nr; r++)
                 dequant(base + (r0 + r) * row_bytes + offset, panel + r * CK_PANEL_COLUMNS, kc);
+            // Ask for the next chunk's weights while this one is multiplied: each row is a short
+            // stream the hardware prefetchers barely start on, and decoding waited on memory.
+            size_t next_r0 = r0, next_k0 = k0 + kc;
+            if (next_k0 >= n) next_r0 += CK_PANEL_ROWS, next_k0 = 0;
+            if (next_r0 < rows) {
+                const size_t next_rows = rows - next_r0 < CK_PANEL_ROWS ? rows - next_r0 : CK_PANEL_ROWS;
+                const size_t next_kc = n - next_k0 < CK_PANEL_COLUMNS ? n - next_k0 : CK_PANEL_COLUMNS;
+                const size_t from = next_k0 / block_elements * block_bytes;
+                const size_t bytes = next_kc / block_elements * block_bytes;
+                for (size_t r = 0; r < next_rows; r++) {
+                    const uint8_t *row = base + (next_r0 + r) * row_bytes + from;
+                    for (size_t b = 0; b < bytes; b += 64) _mm_prefetch((const char *)row + b, _MM_HINT_T1);
+                }
+            }
             ck_gemm_f32(panel, CK_PANEL_COLUMNS, nr, x + k0, x_stride, tokens, kc, y + r0, y_stride, k0 > 0);
         }
     }
