@@ -11,6 +11,7 @@
 # Environment: SIZES (PPxTG list, default "128x64 512x128"), THREADS (2), REPEATS (3),
 # CPU_PATHS (default "native avx2" where the CPU has AVX-512, else "avx2"), MINOS_BENCH (a built
 # minos-bench; default: build it in release mode with swift build, scratch path $SCRATCH or .build),
+# MINOS_REV (what to call the Minos build in the footer; default: this tree's commit),
 # MINOS_LLAMA_DIR (llama.cpp's cache, as build-llama-cpp.sh), MINOS_MODEL_CACHE (~/.cache/minos).
 #
 # Default files: the real SmolLM2-135M-Instruct Q4_1 file, its llama-quantize copies
@@ -113,4 +114,5 @@ for file in "${files[@]}"; do
   done
 done
 echo
-echo "Minos $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo '?')$(git -C "$root" diff --quiet HEAD -- Sources 2>/dev/null || echo ' (with uncommitted changes)'), llama.cpp from $(cat "$llama_dir/SOURCE" 2>/dev/null || echo '?'); $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(nproc) CPUs; $threads threads, $repeats repeats; OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-unset}; load average $load_before before, $(cut -d' ' -f1-3 /proc/loadavg) after."
+rev="${MINOS_REV:-$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo '?')$(git -C "$root" diff --quiet HEAD -- Sources 2>/dev/null || echo ' (with uncommitted changes)')}"
+echo "Minos $rev, llama.cpp from $(cat "$llama_dir/SOURCE" 2>/dev/null || echo '?'); $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(nproc) CPUs; $threads threads, $repeats repeats; OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-unset}; load average $load_before before, $(cut -d' ' -f1-3 /proc/loadavg) after."
