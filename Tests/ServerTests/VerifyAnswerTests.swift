@@ -6,8 +6,8 @@ import Testing
 /// Rule-based answer checking through the daemon. The rules themselves are tested in FeaturesTests.
 @Suite("Answer verification (end to end)")
 struct VerifyAnswerTests {
-    private func daemon() throws -> DaemonProcess {
-        try DaemonProcess(arguments: ["--db", ":memory:", "--no-handshake"])
+    private func daemon() throws -> InProcessDaemon {
+        try InProcessDaemon()
     }
 
     @Test("verify/answer extracts from a solution and compares", arguments: [
@@ -21,6 +21,28 @@ struct VerifyAnswerTests {
         #expect(result["equivalent"] == .bool(equivalent))
         #expect(result["extraction"] == .string(extraction))
         #expect(result["reason"]?.stringValue?.isEmpty == false)
+    }
+
+    @Test("verify/answer reads a bare answer in solution whole, and a worked-solution reference by its marker", arguments: [
+        (["solution": "\\frac{1}{2}", "reference": "0.5"] as JSONValue, true, "whole", "given"),
+        (["solution": "\\frac{1}{2}", "reference": "2"] as JSONValue, false, "whole", "given"),
+        (["solution": "so it is 5", "reference": "5"] as JSONValue, true, "last number", "given"),
+        (["answer": "18", "reference": "9 * 2 = 18 dollars.\n#### 18"] as JSONValue, true, "given", "gsm8k"),
+        (["answer": "0.75", "reference": "so $\\boxed{\\frac34}$."] as JSONValue, true, "given", "boxed"),
+        (["answer": "5", "reference": "#### 5", "referenceForm": "answer"] as JSONValue, true, "given", "given"),
+        (["answer": "5", "reference": "She has 5 apples in all", "referenceForm": "solution"] as JSONValue, true, "given", "last number"),
+    ])
+    func sides(params: JSONValue, equivalent: Bool, extraction: String, referenceExtraction: String) throws {
+        let result = try #require(try daemon().call("verify/answer", params)["result"])
+        #expect(result["equivalent"] == .bool(equivalent), "\(result)")
+        #expect(result["extraction"] == .string(extraction))
+        #expect(result["referenceExtraction"] == .string(referenceExtraction))
+        #expect((result["extractedReference"] != nil) == (referenceExtraction != "given"))
+    }
+
+    @Test("an unknown referenceForm is -32602")
+    func badReferenceForm() throws {
+        #expect(try daemon().call("verify/answer", ["answer": "1", "reference": "1", "referenceForm": "essay"]).errorCode == -32602)
     }
 
     @Test("verify/answerBatch reports each verdict and the accuracy")

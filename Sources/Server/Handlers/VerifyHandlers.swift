@@ -28,19 +28,20 @@ extension MinosServer {
 
     static func verdict(_ pair: VerifyWire.Pair, defaultKind: VerifyWire.Kind, path: String) throws -> VerifyWire.Verdict {
         let kind = AnswerKind(rawValue: (pair.kind ?? defaultKind).rawValue) ?? .auto
+        let form = ReferenceForm(rawValue: (pair.referenceForm ?? .auto).rawValue) ?? .auto
         switch (pair.solution, pair.answer) {
         case (let solution?, nil):
-            let verdict = AnswerChecker.check(solution: solution, reference: pair.reference, kind: kind)
-            return wire(verdict, extraction: AnswerChecker.extract(from: solution)?.method)
+            return wire(AnswerChecker.check(solution: solution, reference: pair.reference, kind: kind, referenceForm: form))
         case (nil, let answer?):
-            return wire(AnswerChecker.check(answer: answer, reference: pair.reference, kind: kind), extraction: nil)
+            return wire(AnswerChecker.check(answer: answer, reference: pair.reference, kind: kind, referenceForm: form))
         default:
             throw RPCError.invalidParams("give exactly one of solution and answer", path: path)
         }
     }
 
-    static func wire(_ v: AnswerVerdict, extraction: String?) -> VerifyWire.Verdict {
-        VerifyWire.Verdict(equivalent: v.equivalent, extracted: v.extracted, extraction: extraction,
+    static func wire(_ v: AnswerVerdict) -> VerifyWire.Verdict {
+        VerifyWire.Verdict(equivalent: v.equivalent, extracted: v.extracted, extraction: v.extraction?.rawValue,
+                           extractedReference: v.extractedReference, referenceExtraction: v.referenceExtraction?.rawValue,
                            normalizedAnswer: v.normalizedAnswer, normalizedReference: v.normalizedReference, reason: v.reason)
     }
 }

@@ -14,6 +14,33 @@ public enum AnswerKind: String, Sendable, Codable {
     case text
 }
 
+/// Where the answer compared on one side came from.
+public enum AnswerSource: String, Sendable, Codable {
+    /// The content of the last `\boxed{}` or `\fbox{}`.
+    case boxed
+    /// The rest of the line after GSM8K's `####`.
+    case gsm8k
+    /// After MetaMath's "The answer is".
+    case theAnswerIs = "the answer is"
+    /// The last number in a solution that has no marker and is prose.
+    case lastNumber = "last number"
+    /// A solution without a marker that is, as a whole, one bare answer (`\frac{1}{2}`, `(1, 2]`, `x = 3`).
+    case whole
+    /// Taken as given: an `answer`, or a reference read as an answer.
+    case given
+}
+
+/// How a reference is read.
+public enum ReferenceForm: String, Sendable, Codable {
+    /// A worked solution when it holds a marker (`\boxed{}`, `####`, "the answer is"), which is then
+    /// extracted; otherwise the answer itself.
+    case auto
+    /// The answer itself, whatever it holds.
+    case answer
+    /// A worked solution: its answer is extracted as from a candidate solution.
+    case solution
+}
+
 /// The outcome of an answer check.
 public struct AnswerVerdict: Sendable, Equatable {
     /// Whether the answer is equivalent to the reference.
@@ -21,6 +48,14 @@ public struct AnswerVerdict: Sendable, Equatable {
     /// The answer found in a solution (`check(solution:…)`); `nil` when an answer was given directly or
     /// none was found.
     public var extracted: String?
+    /// How the compared answer was found: `.given` for `check(answer:…)`, the extraction method for
+    /// `check(solution:…)`, `nil` when a solution held no answer.
+    public var extraction: AnswerSource?
+    /// The answer extracted from a reference read as a solution; `nil` when the reference was used as given.
+    public var extractedReference: String?
+    /// How the reference was read: `.given`, or the extraction method when it was a solution; `nil` when
+    /// a solution reference held no answer.
+    public var referenceExtraction: AnswerSource?
     /// The answer in normal form: the exact value of a constant (`1/2`, `sqrt(3)/2`), a linear form of
     /// an expression (`1+2*x`), a structure of those (`(1,2]`, `{1,2}`), `choice B`, or normalized text.
     public var normalizedAnswer: String
@@ -37,6 +72,9 @@ public struct AnswerVerdict: Sendable, Equatable {
         self.normalizedAnswer = normalizedAnswer
         self.normalizedReference = normalizedReference
         self.reason = reason
+        self.extraction = nil
+        self.extractedReference = nil
+        self.referenceExtraction = .given
     }
 }
 
@@ -54,30 +92,81 @@ public struct AnswerVerdict: Sendable, Equatable {
 /// Every function is pure and safe to call concurrently; input length, nesting depth, exponents and
 /// element counts are bounded, so pathological input returns a verdict quickly.
 public enum AnswerChecker {
-    /// The final answer in a solution and how it was found: `"boxed"`, `"gsm8k"`, `"the answer is"` or
-    /// `"last number"`; `nil` when there is none.
+    /// The final answer in a solution and how it was found: `"boxed"`, `"gsm8k"`, `"the answer is"`,
+    /// `"whole"` (no marker, and the whole text is one bare answer) or `"last number"`; `nil` when there is
+    /// none.
     public static func extract(from solution: String) -> (answer: String, method: String)? {
-        let b = Array(solution.utf8)
-        guard let (r, method) = AnswerMath.Extraction.extract(b) else { return nil }
-        return (String(decoding: b[r], as: UTF8.self), method)
+        extractAnswer(from: solution).map { ($0.answer, $0.source.rawValue) }
     }
 
-    /// Extracts the final answer from `solution` (see `extract(from:)`) and compares it with `reference`.
-    public static func check(solution: String, reference: String, kind: AnswerKind = .auto) -> AnswerVerdict {
-        guard let (answer, method) = extract(from: solution) else {
-            let r = Array(reference.utf8)
-            return AnswerVerdict(
-                equivalent: false, extracted: nil, normalizedAnswer: "",
-                normalizedReference: normalizedForm(trim(r), kind), reason: "no answer found in the solution")
+    /// `extract(from:)` with the method as an `AnswerSource`.
+    public static func extractAnswer(from solution: String) -> (answer: String, source: AnswerSource)? {
+        let b = Array(solution.utf8)
+        guard let (r, source) = AnswerMath.Extraction.extract(b) else { return nil }
+        return (String(decoding: b[r], as: UTF8.self), source)
+    }
+
+    /// The answer a reference stands for, and how it was found (see `ReferenceForm`); `nil` when a
+    /// reference read as a solution holds no answer.
+    public static func readReference(_ reference: String, as form: ReferenceForm = .auto) -> (answer: String, source: AnswerSource)? {
+        switch form {
+        case .answer:
+            return (reference, .given)
+        case .solution:
+            return extractAnswer(from: reference)
+        case .auto:
+            let b = Array(reference.utf8)
+            guard let (r, source) = AnswerMath.Extraction.marked(b) else { return (reference, .given) }
+            return (String(decoding: b[r], as: UTF8.self), source)
         }
-        var v = check(answer: answer, reference: reference, kind: kind)
+    }
+
+    /// Extracts the final answer from `solution` (see `extract(from:)`) and compares it with `reference`
+    /// (read as `referenceForm` says).
+    public static func check(
+        solution: String, reference: String, kind: AnswerKind = .auto, referenceForm: ReferenceForm = .auto
+    ) -> AnswerVerdict {
+        guard let (answer, source) = extractAnswer(from: solution) else {
+            let read = readReference(reference, as: referenceForm)
+            var v = AnswerVerdict(
+                equivalent: false, extracted: nil, normalizedAnswer: "",
+                normalizedReference: normalizedForm(trim(Array((read?.answer ?? "").utf8)), kind),
+                reason: "no answer found in the solution")
+            v.referenceExtraction = read?.source
+            v.extractedReference = read.flatMap { $0.source == .given ? nil : $0.answer }
+            return v
+        }
+        var v = check(answer: answer, reference: reference, kind: kind, referenceForm: referenceForm)
         v.extracted = answer
-        v.reason = "\(method): " + v.reason
+        v.extraction = source
+        v.reason = "\(source.rawValue): " + v.reason
         return v
     }
 
-    /// Compares an answer with a reference.
-    public static func check(answer: String, reference: String, kind: AnswerKind = .auto) -> AnswerVerdict {
+    /// Compares an answer with a reference (read as `referenceForm` says: by default a reference with a
+    /// `\boxed{}`, `####` or "the answer is" is a worked solution and its answer is extracted).
+    public static func check(
+        answer: String, reference: String, kind: AnswerKind = .auto, referenceForm: ReferenceForm = .auto
+    ) -> AnswerVerdict {
+        guard let (referenceAnswer, referenceSource) = readReference(reference, as: referenceForm) else {
+            var v = verdict(
+                false, normalizedForm(trim(Array(answer.utf8)), kind), "", "no answer found in the reference")
+            v.extraction = .given
+            v.referenceExtraction = nil
+            return v
+        }
+        var v = compare(answer: answer, reference: referenceAnswer, kind: kind)
+        v.extraction = .given
+        v.referenceExtraction = referenceSource
+        if referenceSource != .given {
+            v.extractedReference = referenceAnswer
+            v.reason = "reference by \(referenceSource.rawValue); " + v.reason
+        }
+        return v
+    }
+
+    /// Compares an answer with a reference answer, both taken as given.
+    private static func compare(answer: String, reference: String, kind: AnswerKind) -> AnswerVerdict {
         let a = trim(Array(answer.utf8))
         let r = trim(Array(reference.utf8))
         guard !r.isEmpty else {

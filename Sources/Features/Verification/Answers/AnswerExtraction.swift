@@ -1,13 +1,72 @@
 extension AnswerMath {
     /// Finding the final answer in a worked solution, in order of preference: the last `\boxed{}` (or
-    /// `\fbox{}`), GSM8K's `#### N`, MetaMath's "The answer is …", the last number.
+    /// `\fbox{}`), GSM8K's `#### N`, MetaMath's "The answer is …", the whole text when it is one bare
+    /// answer, the last number.
     enum Extraction {
-        static func extract(_ b: [UInt8]) -> (Range<Int>, String)? {
-            if let r = lastBoxed(b) { return (r, "boxed") }
-            if let r = gsm8k(b) { return (r, "gsm8k") }
-            if let r = answerIs(b) { return (r, "the answer is") }
-            if let r = lastNumber(b) { return (r, "last number") }
+        static func extract(_ b: [UInt8]) -> (Range<Int>, AnswerSource)? {
+            if let found = marked(b) { return found }
+            if let r = whole(b) { return (r, .whole) }
+            if let r = lastNumber(b) { return (r, .lastNumber) }
             return nil
+        }
+
+        /// The answer behind an explicit marker (`\boxed{}`, `####`, "the answer is"), if any: what makes a
+        /// text a worked solution rather than an answer.
+        static func marked(_ b: [UInt8]) -> (Range<Int>, AnswerSource)? {
+            if let r = lastBoxed(b) { return (r, .boxed) }
+            if let r = gsm8k(b) { return (r, .gsm8k) }
+            if let r = answerIs(b) { return (r, .theAnswerIs) }
+            return nil
+        }
+
+        /// Two-letter English words that never occur in a bare answer: the parser would read `is 5` as the
+        /// product `i·s·5`, so a text holding one is prose.
+        private static let proseWords: Set<String> = [
+            "is", "it", "so", "be", "we", "to", "of", "in", "on", "at", "by", "as", "an", "if", "no", "my", "me",
+            "us", "do", "he", "up", "go", "am",
+        ]
+
+        /// Whether the runs of ASCII letters outside command names (`\frac` is not one; the words inside
+        /// `\text{}` are) read as prose: more than two words of three or more letters, or a two-letter
+        /// English word. Stops at the first sign of prose, so a long solution costs little.
+        private static func isProse(_ b: [UInt8], _ r: Range<Int>) -> Bool {
+            var long = 0
+            var i = r.lowerBound
+            while i < r.upperBound {
+                guard isLetter(b[i]) else {
+                    i += 1
+                    continue
+                }
+                var j = i
+                while j < r.upperBound && isLetter(b[j]) { j += 1 }
+                if i == r.lowerBound || b[i - 1] != 0x5C {
+                    if j - i >= 3 {
+                        long += 1
+                        if long > 2 { return true }
+                    } else if j - i == 2
+                        && proseWords.contains(String(decoding: [b[i] | 0x20, b[i + 1] | 0x20], as: UTF8.self))
+                    {
+                        return true
+                    }
+                }
+                i = j
+            }
+            return false
+        }
+
+        /// The whole text, when it reads as one bare mathematical answer rather than prose: it parses as
+        /// mathematics (after `$…$`, `\(…\)` and a final period are dropped) or is a choice letter, it has at
+        /// most two words of three or more letters (`3 apples`, `6 square units`) and no two-letter English
+        /// word, and it is not a computation between constants (`48/2 = 24`, where the last number is meant).
+        static func whole(_ b: [UInt8]) -> Range<Int>? {
+            let r = trimmed(b, 0..<b.count)
+            guard !r.isEmpty, r.count <= Limits.maxMathBytes else { return nil }
+            if isProse(b, r) { return nil }
+            let text = Array(b[r])
+            if TextForms.choiceLetter(text, strict: true) != nil { return r }
+            guard let value = Parser.parse(text) else { return nil }
+            if case .relation(let first, let rest) = value, first.isConstant, rest.allSatisfy({ $0.1.isConstant }) { return nil }
+            return r
         }
 
         @inline(__always) static func isLetter(_ c: UInt8) -> Bool {
