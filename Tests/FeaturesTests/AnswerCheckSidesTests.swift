@@ -108,6 +108,14 @@ struct AnswerCheckSidesTests {
         #expect(bare.extractedReference == nil)
         #expect(bare.reason.hasPrefix("whole: "))
 
+        // Whole answers that name what they give: a unit over a one-letter unit, a segment's name.
+        for (solution, reference) in [("5 km/h", "5"), ("60 km/h", "60"), ("AB = 12", "12"), ("BC = \\sqrt{2}", "\\sqrt2")] {
+            let v = AnswerChecker.check(solution: solution, reference: reference)
+            #expect(v.equivalent && v.extraction == .whole, "\(solution): \(v.reason)")
+        }
+        #expect(!AnswerChecker.check(solution: "AB = 12", reference: "13").equivalent)
+        #expect(!AnswerChecker.check(solution: "xy = 6", reference: "x").equivalent)
+
         // The report's example: before, `\frac{1}{2}` was read as `2`.
         #expect(!AnswerChecker.check(solution: #"\frac{1}{2}"#, reference: "2").equivalent)
 

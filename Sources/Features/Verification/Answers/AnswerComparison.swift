@@ -79,12 +79,20 @@ extension AnswerMath {
             }
         }
 
-        /// The value side of `x = value` (or `value = x`), for comparison with a bare value.
+        /// The value side of `x = value` (or `value = x`), for comparison with a bare value; also of
+        /// `AB = 12`, a name of several letters equal to a constant.
         private func solvedValue(_ l: Expr, _ rest: [(Relation, Expr)]) -> Expr? {
             guard rest.count == 1, rest[0].0 == .equal else { return nil }
-            if l.variableName != nil { return rest[0].1 }
-            if rest[0].1.variableName != nil { return l }
+            let r = rest[0].1
+            if l.variableName != nil || (isName(l) && r.isConstant) { return r }
+            if r.variableName != nil || (isName(r) && l.isConstant) { return l }
             return nil
+        }
+
+        /// A product of variables only (`AB`, `xy`), read as a name when it stands alone against a constant.
+        private func isName(_ e: Expr) -> Bool {
+            guard case .product(let xs) = e else { return false }
+            return xs.allSatisfy { $0.variableName != nil }
         }
 
         private func ordered(_ xs: [Value], _ ys: [Value], what: String) -> Outcome {

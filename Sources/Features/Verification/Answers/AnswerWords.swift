@@ -61,9 +61,15 @@ extension AnswerMath {
                         return nil
                     }
                 case .divide:
-                    // `km/h`, `m/s`: a unit over a unit.
-                    guard j + 1 < t.count, t[j + 1].text || isWord(t[j + 1].kind) else { return nil }
-                    j += 1
+                    // `km/h`, `m/s`: a unit over a unit, which may be one letter after a word.
+                    guard j + 1 < t.count else { return nil }
+                    if t[j + 1].text || isWord(t[j + 1].kind) {
+                        j += 1
+                    } else if j > i, case .variable = t[j + 1].kind {
+                        j += 2
+                    } else {
+                        return nil
+                    }
                 case .variable where t[j].text:
                     j += 1
                 case .unknown where t[j].text:
