@@ -6,8 +6,8 @@ KernelsTests compares Minos's kernels against.
 For every type gguf.quants can encode (f16, bf16, q4_0, q4_1, q5_0, q5_1, q8_0) a case holds
 numpy-generated f32 input, the bytes gguf encodes it to, and gguf's decoding of those bytes; the
 tests check Minos's `Quantize.row` produces the same bytes and `Dequantize.row` the same floats.
-For the types gguf can only decode (q2_K…q6_K) a case holds random block bytes (with sane f16
-scales) and gguf's decoding of them.
+For the types gguf can only decode (q2_K…q6_K, iq4_nl, iq4_xs) a case holds random block bytes
+(with sane f16 scales) and gguf's decoding of them.
 
 Usage (needs `pip install gguf numpy`; run from anywhere, output is deterministic for a given
 gguf/numpy version):  python3 scripts/make-quant-fixtures.py
@@ -58,8 +58,9 @@ def k_blocks(qtype: T, n_blocks: int) -> np.ndarray:
     raw = rng.integers(0, 256, size=(n_blocks, type_size), dtype=np.uint8)
     scale_offsets = {  # byte offsets of f16 d (and dmin) in each layout
         T.Q2_K: [80, 82], T.Q3_K: [108], T.Q4_K: [0, 2], T.Q5_K: [0, 2], T.Q6_K: [208],
+        T.IQ4_NL: [0], T.IQ4_XS: [0],
     }[qtype]
-    signed = qtype in (T.Q3_K, T.Q6_K)
+    signed = qtype in (T.Q3_K, T.Q6_K, T.IQ4_NL, T.IQ4_XS)
     for b in range(n_blocks):
         for off in scale_offsets:
             value = rng.uniform(0.001, 0.05) * (rng.choice([-1, 1]) if signed else 1)
@@ -103,6 +104,11 @@ def main() -> None:
     for name, qtype in [("q2_K", T.Q2_K), ("q3_K", T.Q3_K), ("q4_K", T.Q4_K),
                         ("q5_K", T.Q5_K), ("q6_K", T.Q6_K)]:
         enc = k_blocks(qtype, 4)
+        dec = quants.dequantize(enc, qtype)
+        cases.append(case(name, dec.size, None, enc, dec))
+    # appended last so the random stream of the earlier cases is unchanged
+    for name, qtype, n_blocks in [("iq4_nl", T.IQ4_NL, 32), ("iq4_xs", T.IQ4_XS, 4)]:
+        enc = k_blocks(qtype, n_blocks)
         dec = quants.dequantize(enc, qtype)
         cases.append(case(name, dec.size, None, enc, dec))
 

@@ -9,7 +9,7 @@
 //
 // q8_K (292 B): d f32 @0, qs int8[256] @4, bsums int16[16] @260.
 
-#include "ck_internal.h"
+#include "ck_vnni.h"
 
 #ifdef CK_X86
 
@@ -91,18 +91,17 @@ CK_INLINE __m256i k4_scales16(const uint32_t scales[2]) {
 
 /// One 64-element chunk c of q4_K/q5_K against q8_K: lo holds elements 64c..64c+31 and hi the next
 /// 32 as unsigned bytes; each half is weighted by its own 6-bit scale. 8 i32 lanes.
-CK_INLINE __m256i k4_chunk(__m256i lo, __m256i hi, const uint8_t *y, int c, __m256i scales) {
+CK_INLINE __m256i k4_chunk(const int isa, __m256i sum, __m256i lo, __m256i hi, const uint8_t *y, int c, __m256i scales) {
     const __m256i p0 = _mm256_maddubs_epi16(lo, ck_load256(y + 4 + 64 * c));
     const __m256i p1 = _mm256_maddubs_epi16(hi, ck_load256(y + 4 + 64 * c + 32));
-    return _mm256_add_epi32(_mm256_madd_epi16(p0, ck_broadcast16(scales, 2 * c)),
-                            _mm256_madd_epi16(p1, ck_broadcast16(scales, 2 * c + 1)));
+    sum = ck_dpwssd(isa, sum, p0, ck_broadcast16(scales, 2 * c));
+    return ck_dpwssd(isa, sum, p1, ck_broadcast16(scales, 2 * c + 1));
 }
 
 // q4_K . q8_K. Reads q4_K (144 B): d f16 @0, dmin f16 @2, scales[12] @4 (8 six-bit scale/min pairs
 // per 32 elements), qs[128] @16 (element e in byte 32(e/64) + e%32, low nibble when (e/32) is
 // even). Value d sc q - dmin m.
-CK_AVX2 float ck_dot_q4_K_q8_K(const void *w, const void *a, size_t n) {
-    const uint8_t *x = w, *y = a;
+CK_INLINE float dot_q4_K(const int isa, const uint8_t *x, const uint8_t *y, size_t n) {
     const size_t nb = n / 256;
     const __m256i low4 = _mm256_set1_epi8(0x0F);
     __m256 acc = _mm256_setzero_ps();
@@ -117,7 +116,7 @@ CK_AVX2 float ck_dot_q4_K_q8_K(const void *w, const void *a, size_t n) {
             const __m256i q = ck_load256(x + 16 + 32 * c);
             const __m256i lo = _mm256_and_si256(q, low4);
             const __m256i hi = _mm256_and_si256(_mm256_srli_epi16(q, 4), low4);
-            sum = _mm256_add_epi32(sum, k4_chunk(lo, hi, y, c, scales));
+            sum = k4_chunk(isa, sum, lo, hi, y, c, scales);
         }
         acc = _mm256_fmadd_ps(_mm256_set1_ps(ck_f16(x) * da), _mm256_cvtepi32_ps(sum), acc);
         accm = _mm_fmadd_ps(_mm_set1_ps(ck_f16(x + 2) * da), _mm_cvtepi32_ps(k4_min_sums(y, mn)), accm);
@@ -127,8 +126,7 @@ CK_AVX2 float ck_dot_q4_K_q8_K(const void *w, const void *a, size_t n) {
 
 // q5_K . q8_K. Reads q5_K (176 B): d f16 @0, dmin f16 @2, scales[12] @4 (as q4_K), qh[32] @16
 // (element e's 0x10 bit is bit e/32 of byte e%32), qs[128] @48 (low nibbles as q4_K).
-CK_AVX2 float ck_dot_q5_K_q8_K(const void *w, const void *a, size_t n) {
-    const uint8_t *x = w, *y = a;
+CK_INLINE float dot_q5_K(const int isa, const uint8_t *x, const uint8_t *y, size_t n) {
     const size_t nb = n / 256;
     const __m256i low4 = _mm256_set1_epi8(0x0F), one = _mm256_set1_epi8(1);
     __m256 acc = _mm256_setzero_ps();
@@ -147,7 +145,7 @@ CK_AVX2 float ck_dot_q5_K_q8_K(const void *w, const void *a, size_t n) {
             high = _mm256_srli_epi16(high, 2);
             const __m256i lo = _mm256_or_si256(_mm256_and_si256(q, low4), h0);
             const __m256i hi = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(q, 4), low4), h1);
-            sum = _mm256_add_epi32(sum, k4_chunk(lo, hi, y, c, scales));
+            sum = k4_chunk(isa, sum, lo, hi, y, c, scales);
         }
         acc = _mm256_fmadd_ps(_mm256_set1_ps(ck_f16(x) * da), _mm256_cvtepi32_ps(sum), acc);
         accm = _mm_fmadd_ps(_mm_set1_ps(ck_f16(x + 2) * da), _mm_cvtepi32_ps(k4_min_sums(y, mn)), accm);
@@ -158,8 +156,7 @@ CK_AVX2 float ck_dot_q5_K_q8_K(const void *w, const void *a, size_t n) {
 // q6_K . q8_K. Reads q6_K (210 B): ql[128] @0, qh[64] @128, scales int8[16] @192 (per 16
 // elements), d f16 @208. Element e = 128h + 32k + l: low 4 bits in ql[64h + l + 32(k&1)] (nibble
 // k>>1), high 2 bits in qh[32h + l] bits 2k. Value d sc (q - 32); the -32 uses bsums.
-CK_AVX2 float ck_dot_q6_K_q8_K(const void *w, const void *a, size_t n) {
-    const uint8_t *x = w, *y = a;
+CK_INLINE float dot_q6_K(const int isa, const uint8_t *x, const uint8_t *y, size_t n) {
     const size_t nb = n / 256;
     const __m256i low4 = _mm256_set1_epi8(0x0F), low2 = _mm256_set1_epi8(3);
     __m256 acc = _mm256_setzero_ps();
@@ -185,15 +182,21 @@ CK_AVX2 float ck_dot_q6_K_q8_K(const void *w, const void *a, size_t n) {
             const __m256i p1 = _mm256_maddubs_epi16(q1, ck_load256(ya + 32));
             const __m256i p2 = _mm256_maddubs_epi16(q2, ck_load256(ya + 64));
             const __m256i p3 = _mm256_maddubs_epi16(q3, ck_load256(ya + 96));
-            sum0 = _mm256_add_epi32(sum0, _mm256_madd_epi16(p0, ck_scale_pair(scales, 8 * h)));
-            sum1 = _mm256_add_epi32(sum1, _mm256_madd_epi16(p1, ck_scale_pair(scales, 8 * h + 2)));
-            sum0 = _mm256_add_epi32(sum0, _mm256_madd_epi16(p2, ck_scale_pair(scales, 8 * h + 4)));
-            sum1 = _mm256_add_epi32(sum1, _mm256_madd_epi16(p3, ck_scale_pair(scales, 8 * h + 6)));
+            sum0 = ck_dpwssd(isa, sum0, p0, ck_scale_pair(scales, 8 * h));
+            sum1 = ck_dpwssd(isa, sum1, p1, ck_scale_pair(scales, 8 * h + 2));
+            sum0 = ck_dpwssd(isa, sum0, p2, ck_scale_pair(scales, 8 * h + 4));
+            sum1 = ck_dpwssd(isa, sum1, p3, ck_scale_pair(scales, 8 * h + 6));
         }
         const __m256i sum = _mm256_sub_epi32(_mm256_add_epi32(sum0, sum1), _mm256_slli_epi32(offset, 5));
         acc = _mm256_fmadd_ps(_mm256_set1_ps(ck_f16(x + 208) * da), _mm256_cvtepi32_ps(sum), acc);
     }
     return ck_hsum_ps(acc);
 }
+
+// The exported K-quant kernels with a VNNI path: vpdpwssd fuses each scale multiply-add (the same
+// integer sums).
+CK_AVX2 float ck_dot_q4_K_q8_K(const void *w, const void *a, size_t n) { CK_INT_DISPATCH(dot_q4_K(isa, w, a, n)) }
+CK_AVX2 float ck_dot_q5_K_q8_K(const void *w, const void *a, size_t n) { CK_INT_DISPATCH(dot_q5_K(isa, w, a, n)) }
+CK_AVX2 float ck_dot_q6_K_q8_K(const void *w, const void *a, size_t n) { CK_INT_DISPATCH(dot_q6_K(isa, w, a, n)) }
 
 #endif

@@ -9,7 +9,7 @@
 // register and converted together (one vcvtph2ps each for weights and activations), their i32
 // sums are folded into one register (ck_reduce4), and one FMA applies all four scale products.
 
-#include "ck_internal.h"
+#include "ck_vnni.h"
 
 #ifdef CK_X86
 
@@ -22,25 +22,31 @@ CK_INLINE int has_min(int t) { return t == Q4_1 || t == Q5_1; }
 /// Σ (code - offset) * a over one weight block at `x` of format `t` and 32 activation codes, as 8
 /// i32 lanes. q5_0's Σ (nibble + 16 high - 16) a is taken as Σ nibble a - Σ (16 where the high bit
 /// is clear) a, which saves merging the high bits into the codes.
-CK_INLINE __m256i block_dot(const int t, const uint8_t *x, __m256i a) {
+CK_INLINE __m256i block_dot(const int t, const int isa, const uint8_t *x, __m256i a) {
     switch (t) {
     case Q8_0: {
         const __m256i q = ck_load256(x + 2);
-        return ck_pairsum16(_mm256_maddubs_epi16(_mm256_sign_epi8(q, q), _mm256_sign_epi8(a, q)));
+        return ck_dot_u8s8(isa, _mm256_sign_epi8(q, q), _mm256_sign_epi8(a, q));
     }
     case Q4_0: {
-        const __m256i p = _mm256_maddubs_epi16(ck_legacy_nibbles(x + 2), a);
-        return ck_pairsum16(_mm256_sub_epi16(p, _mm256_maddubs_epi16(_mm256_set1_epi8(8), a)));
+        if (isa == CK_ISA_AVX2) {
+            const __m256i p = _mm256_maddubs_epi16(ck_legacy_nibbles(x + 2), a);
+            return ck_pairsum16(_mm256_sub_epi16(p, _mm256_maddubs_epi16(_mm256_set1_epi8(8), a)));
+        }
+        return _mm256_sub_epi32(ck_dot_u8s8(isa, ck_legacy_nibbles(x + 2), a), ck_dot_u8s8(isa, _mm256_set1_epi8(8), a));
     }
-    case Q4_1: return ck_pairsum16(_mm256_maddubs_epi16(ck_legacy_nibbles(x + 4), a));
+    case Q4_1: return ck_dot_u8s8(isa, ck_legacy_nibbles(x + 4), a);
     case Q5_0: {
         const __m256i clear16 = _mm256_andnot_si256(ck_bit_mask(ck_u32(x + 2)), _mm256_set1_epi8(16));
-        const __m256i p = _mm256_maddubs_epi16(ck_legacy_nibbles(x + 6), a);
-        return ck_pairsum16(_mm256_sub_epi16(p, _mm256_maddubs_epi16(clear16, a)));
+        if (isa == CK_ISA_AVX2) {
+            const __m256i p = _mm256_maddubs_epi16(ck_legacy_nibbles(x + 6), a);
+            return ck_pairsum16(_mm256_sub_epi16(p, _mm256_maddubs_epi16(clear16, a)));
+        }
+        return _mm256_sub_epi32(ck_dot_u8s8(isa, ck_legacy_nibbles(x + 6), a), ck_dot_u8s8(isa, clear16, a));
     }
     default: {
         const __m256i q = _mm256_or_si256(ck_legacy_nibbles(x + 8), ck_fifth_bits(ck_u32(x + 4)));
-        return ck_pairsum16(_mm256_maddubs_epi16(q, a));
+        return ck_dot_u8s8(isa, q, a);
     }
     }
 }
@@ -55,7 +61,7 @@ CK_INLINE __m128 f16x4_strided(const uint8_t *p, size_t stride) {
 
 /// One weight row of format `t` against q8_0 (34 B: d f16 @0, qs @2) or, for q4_1/q5_1, q8_1
 /// (36 B: d f16 @0, s f16 @2, qs @4) activations: Σ_b d_w d_a Σ (q - offset) a (+ m_w s_a).
-CK_INLINE float legacy_row(const int t, const uint8_t *x, const uint8_t *y, size_t nb) {
+CK_INLINE float legacy_row(const int t, const int isa, const uint8_t *x, const uint8_t *y, size_t nb) {
     const size_t xb = (size_t)wbytes(t), yb = has_min(t) ? CK_Q8_1 : CK_Q8_0, yqs = has_min(t) ? 4 : 2;
     __m256 acc[2] = {_mm256_setzero_ps(), _mm256_setzero_ps()};
     __m128 mins = _mm_setzero_ps();
@@ -65,14 +71,14 @@ CK_INLINE float legacy_row(const int t, const uint8_t *x, const uint8_t *y, size
         // the four blocks' sums folded into one vector (lanes k and k + 4: block k), so one
         // conversion and one FMA apply all four scales
         __m256i p[4];
-        for (int k = 0; k < 4; k++) p[k] = block_dot(t, x + k * xb, ck_load256(y + k * yb + yqs));
+        for (int k = 0; k < 4; k++) p[k] = block_dot(t, isa, x + k * xb, ck_load256(y + k * yb + yqs));
         acc[0] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(ck_reduce4(p[0], p[1], p[2], p[3])),
                                  _mm256_set_m128(scales, scales), acc[0]);
         if (has_min(t)) mins = _mm_fmadd_ps(f16x4_strided(x + 2, xb), f16x4_strided(y + 2, yb), mins);
     }
     float tail = 0;
     for (; b < nb; b++, x += xb, y += yb) {
-        const __m256i s = block_dot(t, x, ck_load256(y + yqs));
+        const __m256i s = block_dot(t, isa, x, ck_load256(y + yqs));
         acc[1] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(s), ck_f16_product8(x, y), acc[1]);
         if (has_min(t)) tail += ck_f16(x + 2) * ck_f16(y + 2);
     }
@@ -80,22 +86,22 @@ CK_INLINE float legacy_row(const int t, const uint8_t *x, const uint8_t *y, size
 }
 
 // q8_0 . q8_0. Reads q8_0 blocks (34 B: d f16 @0, qs int8[32] @2) on both sides.
-CK_AVX2 float ck_dot_q8_0_q8_0(const void *w, const void *a, size_t n) { return legacy_row(Q8_0, w, a, n / 32); }
+CK_AVX2 float ck_dot_q8_0_q8_0(const void *w, const void *a, size_t n) { CK_INT_DISPATCH(legacy_row(Q8_0, isa, w, a, n / 32)) }
 
 // q4_0 . q8_0. Reads q4_0 blocks (18 B: d f16 @0, qs[16] @2, element j low nibble of byte j,
 // j + 16 high nibble; value (q - 8) d) and q8_0 blocks.
-CK_AVX2 float ck_dot_q4_0_q8_0(const void *w, const void *a, size_t n) { return legacy_row(Q4_0, w, a, n / 32); }
+CK_AVX2 float ck_dot_q4_0_q8_0(const void *w, const void *a, size_t n) { CK_INT_DISPATCH(legacy_row(Q4_0, isa, w, a, n / 32)) }
 
 // q4_1 . q8_1. Reads q4_1 blocks (20 B: d f16 @0, m f16 @2, qs[16] @4; value q d + m) and q8_1
 // blocks (36 B: d f16 @0, s f16 @2 = d Σ codes, qs int8[32] @4). Per block d_w d_a Σ q a + m_w s_a.
-CK_AVX2 float ck_dot_q4_1_q8_1(const void *w, const void *a, size_t n) { return legacy_row(Q4_1, w, a, n / 32); }
+CK_AVX2 float ck_dot_q4_1_q8_1(const void *w, const void *a, size_t n) { CK_INT_DISPATCH(legacy_row(Q4_1, isa, w, a, n / 32)) }
 
 // q5_0 . q8_0. Reads q5_0 blocks (22 B: d f16 @0, qh u32 @2 with bit i the 0x10 bit of element i,
 // qs[16] @6 as q4_0; value (q - 16) d) and q8_0 blocks.
-CK_AVX2 float ck_dot_q5_0_q8_0(const void *w, const void *a, size_t n) { return legacy_row(Q5_0, w, a, n / 32); }
+CK_AVX2 float ck_dot_q5_0_q8_0(const void *w, const void *a, size_t n) { CK_INT_DISPATCH(legacy_row(Q5_0, isa, w, a, n / 32)) }
 
 // q5_1 . q8_1. Reads q5_1 blocks (24 B: d f16 @0, m f16 @2, qh u32 @4, qs[16] @8; value q d + m)
 // and q8_1 blocks.
-CK_AVX2 float ck_dot_q5_1_q8_1(const void *w, const void *a, size_t n) { return legacy_row(Q5_1, w, a, n / 32); }
+CK_AVX2 float ck_dot_q5_1_q8_1(const void *w, const void *a, size_t n) { CK_INT_DISPATCH(legacy_row(Q5_1, isa, w, a, n / 32)) }
 
 #endif

@@ -5,7 +5,7 @@
 // dot_legacy.c (|q| times a with q's sign; no table value is 0), with vpdpbusd where VNNI exists.
 
 #include "ckernels_iq4.h"
-#include "ck_internal.h"
+#include "ck_vnni.h"
 
 #ifdef CK_X86
 
@@ -53,11 +53,13 @@ CK_INLINE void iq4_xs_scales(const uint8_t *x, int32_t ls[8]) {
 #undef IQ4_ATTR
 #undef IQ4_DOT32
 
-/// Which integer path runs: AVX-512 VNNI (ymm vpdpbusd), AVX-VNNI, else AVX2.
+/// Which integer path runs (ck_int_isa): AVX-512 VNNI (ymm vpdpbusd), AVX-VNNI, else AVX2.
 #define IQ4_DISPATCH(name, ...)                                                                   \
-    if (CK_HAS(CK_FEATURE_AVX512) && CK_HAS(CK_FEATURE_AVX512_VNNI)) return name##vnni512(__VA_ARGS__); \
-    if (CK_HAS(CK_FEATURE_AVX_VNNI)) return name##avxvnni(__VA_ARGS__);                           \
-    return name##avx2(__VA_ARGS__);
+    switch (ck_int_isa()) {                                                                       \
+    case CK_ISA_AVX512_VNNI: return name##vnni512(__VA_ARGS__);                                   \
+    case CK_ISA_AVX_VNNI: return name##avxvnni(__VA_ARGS__);                                      \
+    default: return name##avx2(__VA_ARGS__);                                                      \
+    }
 
 float ck_dot_iq4_nl_q8_0(const void *w, const void *a, size_t n) { IQ4_DISPATCH(ck_dot_iq4_nl_q8_0_, w, a, n) }
 float ck_dot_iq4_xs_q8_K(const void *w, const void *a, size_t n) { IQ4_DISPATCH(ck_dot_iq4_xs_q8_K_, w, a, n) }

@@ -17,7 +17,7 @@
 // out[v * out_stride + r] receives dot(row r, vector v); nothing else is written. The tiles
 // prefetch ahead, into the caller's next rows (prefetches never fault).
 
-#include "ck_internal.h"
+#include "ck_vnni.h"
 
 #ifdef CK_X86
 
@@ -51,7 +51,7 @@ CK_INLINE void store_row(__m256 acc, int V, float *out, size_t out_stride) {
 /// q4_1 (20 B: d @0, m @2, qs @4), q5_0 (22 B: d @0, qh u32 @2, qs @6), q5_1 (24 B: d @0, m @2,
 /// qh @4, qs @8); nibble j low / j + 16 high; qh bit i = 0x10 of element i. Activations q8_0
 /// (34 B: d @0, qs @2) or, for q4_1/q5_1, q8_1 (36 B: d @0, s @2, qs @4).
-CK_INLINE void legacy_tile(const int type, const int V, const uint8_t *w, size_t w_stride, size_t rows,
+CK_INLINE void legacy_tile(const int type, const int isa, const int V, const uint8_t *w, size_t w_stride, size_t rows,
                            const uint8_t *a, size_t a_stride, size_t n, float *out, size_t out_stride) {
     const int wbytes = type == T_Q8_0 ? CK_Q8_0 : type == T_Q4_0 ? CK_Q4_0 : type == T_Q4_1 ? CK_Q4_1
                      : type == T_Q5_0 ? CK_Q5_0 : CK_Q5_1;
@@ -80,7 +80,7 @@ CK_INLINE void legacy_tile(const int type, const int V, const uint8_t *w, size_t
         if (offset) {
             const __m256i o = _mm256_set1_epi8((char)offset);
             __m256i c[4];
-            for (int v = 0; v < 4; v++) c[v] = ck_pairsum16(_mm256_maddubs_epi16(o, act[v]));
+            for (int v = 0; v < 4; v++) c[v] = ck_dot_u8s8(isa, o, act[v]);
             correction = ck_reduce4(c[0], c[1], c[2], c[3]);
         }
         __m256 sa = _mm256_setzero_ps();
@@ -106,12 +106,12 @@ CK_INLINE void legacy_tile(const int type, const int V, const uint8_t *w, size_t
             if (type == T_Q8_0) {
                 const __m256i magnitude = _mm256_sign_epi8(q, q);
                 for (int v = 0; v < 4; v++) {
-                    p[v] = v < V ? ck_pairsum16(_mm256_maddubs_epi16(magnitude, _mm256_sign_epi8(act[v], q)))
+                    p[v] = v < V ? ck_dot_u8s8(isa, magnitude, _mm256_sign_epi8(act[v], q))
                                  : _mm256_setzero_si256();
                 }
             } else {
                 for (int v = 0; v < 4; v++) {
-                    p[v] = v < V ? ck_pairsum16(_mm256_maddubs_epi16(q, act[v])) : _mm256_setzero_si256();
+                    p[v] = v < V ? ck_dot_u8s8(isa, q, act[v]) : _mm256_setzero_si256();
                 }
             }
             __m256i s = ck_reduce4(p[0], p[1], p[2], p[3]);
@@ -124,6 +124,16 @@ CK_INLINE void legacy_tile(const int type, const int V, const uint8_t *w, size_t
     for (size_t r = 0; r < rows && r < 4; r++) store_row(acc[r], V, out + r, out_stride);
 }
 
+/// `call` (using the constant `isa`) run on the integer path ck_int_isa() picks.
+#define CK_TILE_ISA(call)                                                                           \
+    do {                                                                                            \
+        switch (ck_int_isa()) {                                                                     \
+        case CK_ISA_AVX512_VNNI: { const int isa = CK_ISA_AVX512_VNNI; call; } break;               \
+        case CK_ISA_AVX_VNNI: { const int isa = CK_ISA_AVX_VNNI; call; } break;                     \
+        default: { const int isa = CK_ISA_AVX2; call; } break;                                      \
+        }                                                                                           \
+    } while (0)
+
 /// A single vector runs the row kernel on each row: a tile's work of folding vectors together
 /// (ck_reduce4) buys nothing for one vector, and the row kernels fold blocks instead.
 #define CK_ONE_VECTOR(ROW_KERNEL)                                                                   \
@@ -135,9 +145,9 @@ CK_INLINE void legacy_tile(const int type, const int V, const uint8_t *w, size_t
         if (rows == 0) return;                                                                      \
         switch (vectors) {                                                                          \
         case 1: CK_ONE_VECTOR(ROW_KERNEL); break;                                                   \
-        case 2: legacy_tile(TYPE, 2, w, w_stride, rows, a, a_stride, n, out, out_stride); break;   \
-        case 3: legacy_tile(TYPE, 3, w, w_stride, rows, a, a_stride, n, out, out_stride); break;   \
-        case 4: legacy_tile(TYPE, 4, w, w_stride, rows, a, a_stride, n, out, out_stride); break;   \
+        case 2: CK_TILE_ISA(legacy_tile(TYPE, isa, 2, w, w_stride, rows, a, a_stride, n, out, out_stride)); break; \
+        case 3: CK_TILE_ISA(legacy_tile(TYPE, isa, 3, w, w_stride, rows, a, a_stride, n, out, out_stride)); break; \
+        case 4: CK_TILE_ISA(legacy_tile(TYPE, isa, 4, w, w_stride, rows, a, a_stride, n, out, out_stride)); break; \
         default: break;                                                                             \
         }                                                                                           \
     }
@@ -171,7 +181,7 @@ CK_INLINE void prefetch_ahead(const uint8_t *x, size_t bytes) {
 /// q4_K weights (144 B: d f16 @0, dmin f16 @2, scales[12] @4, qs[128] @16; element e in byte
 /// 32(e/64) + e%32, low nibble when (e/32) is even) against q8_K vectors (292 B: d f32 @0,
 /// qs @4, bsums int16[16] @260).
-CK_INLINE void q4_K_tile(const int V, const uint8_t *w, size_t w_stride, size_t rows,
+CK_INLINE void q4_K_tile(const int isa, const int V, const uint8_t *w, size_t w_stride, size_t rows,
                          const uint8_t *a, size_t a_stride, size_t n, float *out, size_t out_stride) {
     const uint8_t *av[4];
     for (int v = 0; v < 4; v++) av[v] = a + (size_t)(v < V ? v : 0) * a_stride;
@@ -203,9 +213,8 @@ CK_INLINE void q4_K_tile(const int V, const uint8_t *w, size_t w_stride, size_t 
                 const __m256i s0 = ck_broadcast16(scales, 2 * c), s1 = ck_broadcast16(scales, 2 * c + 1);
                 for (int v = 0; v < V; v++) {
                     const uint8_t *y = ab[v] + 4 + 64 * c;
-                    const __m256i p0 = _mm256_madd_epi16(_mm256_maddubs_epi16(lo, ck_load256(y)), s0);
-                    const __m256i p1 = _mm256_madd_epi16(_mm256_maddubs_epi16(hi, ck_load256(y + 32)), s1);
-                    sum[v] = _mm256_add_epi32(sum[v], _mm256_add_epi32(p0, p1));
+                    sum[v] = ck_dpwssd(isa, sum[v], _mm256_maddubs_epi16(lo, ck_load256(y)), s0);
+                    sum[v] = ck_dpwssd(isa, sum[v], _mm256_maddubs_epi16(hi, ck_load256(y + 32)), s1);
                 }
             }
             const __m256 da = q8_K_scales(ab, V);
@@ -221,7 +230,7 @@ CK_INLINE void q4_K_tile(const int V, const uint8_t *w, size_t w_stride, size_t 
 /// q6_K weights (210 B: ql[128] @0, qh[64] @128, scales int8[16] @192, d f16 @208; element
 /// e = 128h + 32k + l: low bits in ql[64h + l + 32(k&1)] nibble k>>1, high 2 bits in qh[32h + l]
 /// bits 2k) against q8_K vectors; the code offset -32 comes from bsums.
-CK_INLINE void q6_K_tile(const int V, const uint8_t *w, size_t w_stride, size_t rows,
+CK_INLINE void q6_K_tile(const int isa, const int V, const uint8_t *w, size_t w_stride, size_t rows,
                          const uint8_t *a, size_t a_stride, size_t n, float *out, size_t out_stride) {
     const uint8_t *av[4];
     for (int v = 0; v < 4; v++) av[v] = a + (size_t)(v < V ? v : 0) * a_stride;
@@ -254,7 +263,7 @@ CK_INLINE void q6_K_tile(const int V, const uint8_t *w, size_t w_stride, size_t 
                     const __m256i pair = ck_scale_pair(scales, 8 * h + 2 * k);
                     for (int v = 0; v < V; v++) {
                         const __m256i p = _mm256_maddubs_epi16(q, ck_load256(ab[v] + 4 + 128 * h + 32 * k));
-                        sum[v] = _mm256_add_epi32(sum[v], _mm256_madd_epi16(p, pair));
+                        sum[v] = ck_dpwssd(isa, sum[v], p, pair);
                     }
                 }
             }
@@ -272,9 +281,9 @@ CK_INLINE void q6_K_tile(const int V, const uint8_t *w, size_t w_stride, size_t 
         if (rows == 0) return;                                                                      \
         switch (vectors) {                                                                          \
         case 1: CK_ONE_VECTOR(ROW_KERNEL); break;                                                   \
-        case 2: CORE(2, w, w_stride, rows, a, a_stride, n, out, out_stride); break;                \
-        case 3: CORE(3, w, w_stride, rows, a, a_stride, n, out, out_stride); break;                \
-        case 4: CORE(4, w, w_stride, rows, a, a_stride, n, out, out_stride); break;                \
+        case 2: CK_TILE_ISA(CORE(isa, 2, w, w_stride, rows, a, a_stride, n, out, out_stride)); break; \
+        case 3: CK_TILE_ISA(CORE(isa, 3, w, w_stride, rows, a, a_stride, n, out, out_stride)); break; \
+        case 4: CK_TILE_ISA(CORE(isa, 4, w, w_stride, rows, a, a_stride, n, out, out_stride)); break; \
         default: break;                                                                             \
         }                                                                                           \
     }

@@ -50,6 +50,17 @@ public enum FastDot {
     /// Whether calls run the AVX2 kernels (see `tier`).
     public static var isAccelerated: Bool { tier == .simd }
 
+    /// Runs `body` with the calling thread's integer kernels (`row`, `tile`, `matrix` on quantized
+    /// activations) limited to `features` (`[.avx2]` runs their AVX2 code on a VNNI machine), then
+    /// restores the previous limit; other threads are unaffected. Every path sums the same
+    /// integers in the same order, so results are bit-identical; tests use this to check that.
+    /// `body` must not suspend.
+    public static func limitingIntegerPath<T>(to features: CPUPath.Features, _ body: () throws -> T) rethrows -> T {
+        let previous = ck_int_thread_limit(features.rawValue)
+        defer { _ = ck_int_thread_limit(previous) }
+        return try body()
+    }
+
     /// The tier for a given MINOS_DISABLE_SIMD value and hardware: `.scalar` when the value is "1"
     /// or the hardware lacks AVX2/FMA/F16C, else `.simd`.
     public static func resolveTier(disableSIMD: String?, hardwareSupported: Bool) -> Tier {

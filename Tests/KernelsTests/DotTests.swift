@@ -46,8 +46,11 @@ struct DotTests {
 
     @Test("dotActivationType pairs weights with ggml's vec_dot_type")
     func activationTypes() {
-        #expect(Self.integerTypes.map(\.description) == ["q4_0", "q4_1", "q5_0", "q5_1", "q8_0", "q2_K", "q3_K", "q4_K", "q5_K", "q6_K"])
+        #expect(Self.integerTypes.map(\.description) == ["q4_0", "q4_1", "q5_0", "q5_1", "q8_0", "q2_K", "q3_K", "q4_K", "q5_K", "q6_K",
+                                                          "iq4_nl", "iq4_xs"])
         #expect(GGMLType.q4_0.dotActivationType == .q8_0)
+        #expect(GGMLType.iq4_nl.dotActivationType == .q8_0)
+        #expect(GGMLType.iq4_xs.dotActivationType == .q8_K)
         #expect(GGMLType.q5_1.dotActivationType == .q8_1)
         #expect(GGMLType.q6_K.dotActivationType == .q8_K)
         #expect(GGMLType.f16.dotActivationType == nil)

@@ -39,7 +39,8 @@ struct FixtureTests {
     func coverage() {
         #expect(QuantFixtures.generator.hasPrefix("gguf "))
         #expect(QuantFixtures.cases.map(\.type.description)
-                == ["f16", "bf16", "q4_0", "q4_1", "q5_0", "q5_1", "q8_0", "q2_K", "q3_K", "q4_K", "q5_K", "q6_K"])
+                == ["f16", "bf16", "q4_0", "q4_1", "q5_0", "q5_1", "q8_0", "q2_K", "q3_K", "q4_K", "q5_K", "q6_K",
+                    "iq4_nl", "iq4_xs"])
     }
 
     @Test("Dequantize.row decodes gguf's bytes to gguf's floats, bit for bit", arguments: QuantFixtures.cases)

@@ -87,7 +87,8 @@ private let hardware = FastDot.hardwareSupported
 
 @Suite("SIMD kernels")
 struct SIMDKernelTests {
-    static let integerTypes: [GGMLType] = [.q8_0, .q4_0, .q4_1, .q5_0, .q5_1, .q2_K, .q3_K, .q4_K, .q5_K, .q6_K]
+    static let integerTypes: [GGMLType] = [.q8_0, .q4_0, .q4_1, .q5_0, .q5_1, .q2_K, .q3_K, .q4_K, .q5_K, .q6_K,
+                                           .iq4_nl, .iq4_xs]
     static let floatTypes: [GGMLType] = [.f32, .f16, .bf16]
     static let activationTypes: [GGMLType] = [.q8_0, .q8_1, .q8_K]
 
