@@ -41,6 +41,13 @@ struct AnswerCheckSidesTests {
         // Words without a number are not an answer found by extraction.
         Extract("No solution", nil, nil),
         Extract("hmm", nil, nil),
+        // Prose ending in a math span: the span, when it is one answer and no number follows.
+        Extract(#"so the probability is $\frac{3}{4}$."#, #"\frac{3}{4}"#, .lastMath),
+        Extract(#"Thus \(x = 2\) and we are done"#, "x = 2", .lastMath),
+        Extract(#"The set is $$\{1, 2\}$$"#, #"\{1, 2\}"#, .lastMath),
+        Extract(#"We get $2+3=5$."#, "5", .lastNumber),
+        Extract(#"It costs \$5 and $x=3$, then 7 more"#, "7", .lastNumber),
+        Extract(#"Final: \frac{3}{4}"#, "4", .lastNumber),
         // Prose keeps the last-number rule.
         Extract("so it is 5", "5", .lastNumber),
         Extract("48/2 = 24", "24", .lastNumber),
@@ -223,6 +230,8 @@ struct AnswerCheckSidesTests {
             add("We get \(y) first and \(x) in the end.", "\(x)", true, "prose candidate")
             add("We get \(x) first and \(x + y) in the end.", "\(x)", false, "prose candidate")
             add("Thus we get \(x).\nThe answer is: \(x)", "The sum is \(x).\nThe answer is: \(x)", true, "answer-is both")
+            add("So the share is $\\frac{\(x)}{\(d)}$.", "\\frac{\(x / g)}{\(d / g)}", true, "math-span candidate")
+            add("So the share is $\\frac{\(x)}{\(d)}$.", "\(d)", x == d * d, "math-span candidate")
         }
         return out
     }

@@ -24,6 +24,9 @@ public enum AnswerSource: String, Sendable, Codable {
     case theAnswerIs = "the answer is"
     /// The last number in a solution that has no marker and is prose.
     case lastNumber = "last number"
+    /// The last `$…$` (or `\(…\)`, `\[…\]`) span of a solution without a marker, when nothing numeric
+    /// follows it and it is one bare answer.
+    case lastMath = "last math"
     /// A solution without a marker that is, as a whole, one bare answer (`\frac{1}{2}`, `(1, 2]`, `x = 3`).
     case whole
     /// Taken as given: an `answer`, or a reference read as an answer.
@@ -93,8 +96,8 @@ public struct AnswerVerdict: Sendable, Equatable {
 /// element counts are bounded, so pathological input returns a verdict quickly.
 public enum AnswerChecker {
     /// The final answer in a solution and how it was found: `"boxed"`, `"gsm8k"`, `"the answer is"`,
-    /// `"whole"` (no marker, and the whole text is one bare answer) or `"last number"`; `nil` when there is
-    /// none.
+    /// `"whole"` (no marker, and the whole text is one bare answer), `"last math"` (the last `$…$` span,
+    /// when it is one) or `"last number"`; `nil` when there is none.
     public static func extract(from solution: String) -> (answer: String, method: String)? {
         extractAnswer(from: solution).map { ($0.answer, $0.source.rawValue) }
     }

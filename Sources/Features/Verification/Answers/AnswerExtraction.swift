@@ -1,11 +1,12 @@
 extension AnswerMath {
     /// Finding the final answer in a worked solution, in order of preference: the last `\boxed{}` (or
     /// `\fbox{}`), GSM8K's `#### N`, MetaMath's "The answer is …", the whole text when it is one bare
-    /// answer, the last number.
+    /// answer, the last math span (`$…$`) when it is one, the last number.
     enum Extraction {
         static func extract(_ b: [UInt8]) -> (Range<Int>, AnswerSource)? {
             if let found = marked(b) { return found }
             if let r = whole(b) { return (r, .whole) }
+            if let r = lastMath(b) { return (r, .lastMath) }
             if let r = lastNumber(b) { return (r, .lastNumber) }
             return nil
         }
@@ -67,6 +68,49 @@ extension AnswerMath {
             guard let value = Parser.parse(text) else { return nil }
             if case .relation(let first, let rest) = value, first.isConstant, rest.allSatisfy({ $0.1.isConstant }) { return nil }
             return r
+        }
+
+        /// The content of the last `$…$`, `$$…$$`, `\(…\)` or `\[…\]` span, when no digit follows it and the
+        /// content is one bare answer (`whole`): `so the probability is $\frac{3}{4}$.` gives `\frac{3}{4}`,
+        /// where the last number would be `4`. `\$` is a dollar sign, not a delimiter.
+        static func lastMath(_ b: [UInt8]) -> Range<Int>? {
+            let n = b.count
+            var last: Range<Int>? = nil
+            var open: (content: Int, closer: UInt8)? = nil  // closer: `$`, `)` or `]`
+            var i = 0
+            while i < n {
+                let c = b[i]
+                if c == 0x5C, i + 1 < n {
+                    let d = b[i + 1]
+                    if open == nil && (d == 0x28 || d == 0x5B) {
+                        open = (i + 2, d == 0x28 ? 0x29 : 0x5D)
+                    } else if let o = open, o.closer == d, d == 0x29 || d == 0x5D {
+                        last = o.content..<i
+                        open = nil
+                    }
+                    i += 2
+                    continue
+                }
+                if c == 0x24 {
+                    let width = i + 1 < n && b[i + 1] == 0x24 ? 2 : 1
+                    if let o = open {
+                        if o.closer == 0x24 {
+                            last = o.content..<i
+                            open = nil
+                        }
+                    } else {
+                        open = (i + width, 0x24)
+                    }
+                    i += width
+                    continue
+                }
+                i += 1
+            }
+            guard let span = last, !span.isEmpty else { return nil }
+            if b[span.upperBound..<n].contains(where: isDigit) { return nil }
+            let content = Array(b[span])
+            guard let r = whole(content) else { return nil }
+            return (span.lowerBound + r.lowerBound)..<(span.lowerBound + r.upperBound)
         }
 
         @inline(__always) static func isLetter(_ c: UInt8) -> Bool {

@@ -25,7 +25,7 @@ public enum VerifyWire {
     public struct Verdict: Codable, Sendable, Equatable {
         public var equivalent: Bool
         /// The answer taken from `solution`, and how ("boxed", "gsm8k", "the answer is", "whole",
-        /// "last number"; "given" for `answer`).
+        /// "last math", "last number"; "given" for `answer`).
         public var extracted: String?
         public var extraction: String?
         /// The answer taken from a reference read as a solution, and how the reference was read (as
@@ -70,7 +70,8 @@ public enum VerifyWire {
 
 /// `verify/answer`: does a math answer match the reference, by rule (no model)? Give the whole
 /// `solution` (the final answer is extracted: last `\boxed{}`, GSM8K's `#### N`, "The answer is …",
-/// else the whole text when it is one bare answer such as `\frac{1}{2}`, else the last number) or the
+/// else the whole text when it is one bare answer such as `\frac{1}{2}`, else the last `$…$` span when it
+/// is one, else the last number) or the
 /// bare `answer`. A `reference` holding one of those markers is a worked solution and its answer is
 /// extracted the same way (`referenceForm` overrides). `extraction` and `referenceExtraction` say how
 /// each side was read. Numbers, fractions, percentages, units, intervals, tuples and sets, radicals
