@@ -84,7 +84,9 @@ public struct AnswerVerdict: Sendable, Equatable {
 /// Rule-based checking of final answers to math problems against a reference, without a model.
 ///
 /// Extraction finds the final answer in a worked solution (the last `\boxed{}`, GSM8K's `#### N`,
-/// MetaMath's "The answer is …", or the last number). Comparison parses both sides as LaTeX or plain
+/// MetaMath's "The answer is …"; without a marker, the whole text when it is one bare answer, the last
+/// `$…$` span when it is one, or the last number). A reference is read as a solution when it holds a
+/// marker (`ReferenceForm`). Comparison parses both sides as LaTeX or plain
 /// mathematics: numbers exactly (integers, decimals, fractions, mixed numbers, thousands separators,
 /// percentages, scientific notation), radicals and π in an exact canonical form, expressions with
 /// variables by evaluation at seeded random points, equations up to a constant factor, tuples and
