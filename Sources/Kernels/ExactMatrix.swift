@@ -102,6 +102,8 @@ public enum ExactMatrix {
         case .q4_K: return ck_dequant_q4_K
         case .q5_K: return ck_dequant_q5_K
         case .q6_K: return ck_dequant_q6_K
+        case .iq4_nl: return ck_dequant_iq4_nl
+        case .iq4_xs: return ck_dequant_iq4_xs
         default: return nil
         }
     }
