@@ -3,7 +3,8 @@ import Testing
 
 @Suite("Exact-activation kernels")
 struct ExactDotTests {
-    static let types: [GGMLType] = [.q8_0, .q4_0, .q4_1, .q5_0, .q5_1, .q2_K, .q3_K, .q4_K, .q5_K, .q6_K, .f16, .bf16, .f32]
+    static let types: [GGMLType] = [.q8_0, .q4_0, .q4_1, .q5_0, .q5_1, .q2_K, .q3_K, .q4_K, .q5_K, .q6_K, .iq4_nl, .iq4_xs,
+                                    .f16, .bf16, .f32]
 
     /// The SIMD paths `ExactDot.rows` can take here (after MINOS_CPU / MINOS_DISABLE_SIMD): none on
     /// the scalar tier, where `rows` is `Dot.row` itself.

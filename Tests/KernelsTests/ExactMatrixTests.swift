@@ -8,7 +8,7 @@ import Testing
 @Suite("Exact prefill: panel decoders and the f32 matrix product")
 struct ExactMatrixTests {
     static let types: [GGMLType] = [.f32, .f16, .bf16, .q4_0, .q4_1, .q5_0, .q5_1, .q8_0,
-                                    .q2_K, .q3_K, .q4_K, .q5_K, .q6_K]
+                                    .q2_K, .q3_K, .q4_K, .q5_K, .q6_K, .iq4_nl, .iq4_xs]
 
     /// The SIMD bodies the kernels can take here (after MINOS_CPU / MINOS_DISABLE_SIMD); none on the
     /// scalar tier, where `multiply` is the scalar reference.
