@@ -277,6 +277,8 @@ let package = Package(
             dependencies: [
                 "JSON",
                 "JSONRPC",
+                "Server",
+                .product(name: "Logging", package: "swift-log"),
             ],
             path: "Tests/TestSupport",
             swiftSettings: swiftSettings

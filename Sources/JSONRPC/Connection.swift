@@ -3,7 +3,7 @@ import JSON
 import Logging
 import Synchronization
 
-/// A JSON-RPC 2.0 endpoint over a pair of file descriptors.
+/// A JSON-RPC 2.0 endpoint over a byte transport (stdio's file descriptors, or an in-memory pair).
 ///
 /// The thread that calls `run()` reads and frames input, parses messages, and dispatches them:
 /// notifications and inline handlers run right there, in arrival order; every other request runs
@@ -15,8 +15,12 @@ import Synchronization
 public final class Connection: @unchecked Sendable {
     public struct Configuration: Sendable {
         public var maxMessageBytes: Int
-        public init(maxMessageBytes: Int = 64 << 20) {
+        /// Where request tasks run: nil for Swift's global concurrent pool (minosd). A server sharing
+        /// its process with clients that block threads of that pool (tests) gets its own.
+        public var taskExecutor: (any TaskExecutor)?
+        public init(maxMessageBytes: Int = 64 << 20, taskExecutor: (any TaskExecutor)? = nil) {
             self.maxMessageBytes = maxMessageBytes
+            self.taskExecutor = taskExecutor
         }
     }
 
@@ -46,7 +50,7 @@ public final class Connection: @unchecked Sendable {
         var batch: BatchReply?
     }
 
-    private let inputFD: Int32
+    private let transport: any ByteTransport
     private let writer: OutputWriter
     private let configuration: Configuration
     private let logger: Logger
@@ -69,9 +73,13 @@ public final class Connection: @unchecked Sendable {
     private let decoder = JSONValueDecoder()
     private let encoder = JSONValueEncoder()
 
-    public init(input: Int32, output: Int32, configuration: Configuration = .init(), logger: Logger) {
-        self.inputFD = input
-        self.writer = OutputWriter(fd: output)
+    public convenience init(input: Int32, output: Int32, configuration: Configuration = .init(), logger: Logger) {
+        self.init(transport: FileDescriptorTransport(input: input, output: output), configuration: configuration, logger: logger)
+    }
+
+    public init(transport: any ByteTransport, configuration: Configuration = .init(), logger: Logger) {
+        self.transport = transport
+        self.writer = OutputWriter(transport: transport)
         self.configuration = configuration
         self.logger = logger
     }
@@ -141,9 +149,8 @@ public final class Connection: @unchecked Sendable {
         var framer = MessageFramer(maxMessageBytes: configuration.maxMessageBytes)
         var chunk = [UInt8](repeating: 0, count: 64 * 1024)
         while true {
-            let count = chunk.withUnsafeMutableBytes { read(inputFD, $0.baseAddress, $0.count) }
+            let count = chunk.withUnsafeMutableBytes { transport.read(into: $0) }
             if count < 0 {
-                if errno == EINTR { continue }
                 logger.error("reading input failed: \(String(cString: strerror(errno)))")
                 break
             }
@@ -349,7 +356,7 @@ public final class Connection: @unchecked Sendable {
             workDoneToken: params["workDoneToken"], partialResultToken: params["partialResultToken"],
             connection: self)
         let concurrent = handler.concurrent!
-        let task = Task.detached { [self] in
+        let task = Task.detached(executorPreference: configuration.taskExecutor) { [self] in
             let outcome: Result<JSONValue, any Error>
             do {
                 outcome = .success(try await concurrent(params, context))

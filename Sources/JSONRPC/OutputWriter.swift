@@ -1,12 +1,12 @@
 import Foundation
 import JSON
 
-/// Writes framed messages to a file descriptor from one dedicated thread.
+/// Writes framed messages to a transport from one dedicated thread.
 ///
 /// Any thread may `send`; bytes queue in `pending` and the writer thread drains them in large
 /// writes, so replies produced close together leave in one system call.
 final class OutputWriter: @unchecked Sendable {
-    private let fd: Int32
+    private let transport: any ByteTransport
     /// Guards `pending`, `writing`, `closed` and `broken`. The writer thread waits on it for work;
     /// `flush` waits on it for the queue to drain.
     private let condition = NSCondition()
@@ -16,8 +16,8 @@ final class OutputWriter: @unchecked Sendable {
     private(set) var broken = false
     private var framing: MessageFramer.Framing = .contentLength
 
-    init(fd: Int32) {
-        self.fd = fd
+    init(transport: any ByteTransport) {
+        self.transport = transport
         let thread = Thread { [unowned self] in self.drain() }
         thread.name = "minos-writer"
         thread.start()
@@ -46,16 +46,13 @@ final class OutputWriter: @unchecked Sendable {
         condition.broadcast()
     }
 
-    /// True when nobody can read what is written any more: a write failed, or the descriptor reports
-    /// an error or hang-up (a pipe whose reader closed it) without anything being written.
+    /// True when nobody can read what is written any more: a write failed, or the transport says
+    /// the reader went away (a pipe whose reader closed it) without anything being written.
     var peerGone: Bool {
         condition.lock()
         let failed = broken
         condition.unlock()
-        if failed { return true }
-        var entry = pollfd(fd: fd, events: 0, revents: 0)
-        guard poll(&entry, 1, 0) == 1 else { return false }
-        return entry.revents & Int16(POLLERR | POLLHUP) != 0
+        return failed || transport.peerGone
     }
 
     /// Blocks until everything sent so far has been written (or the output has failed).
@@ -102,17 +99,6 @@ final class OutputWriter: @unchecked Sendable {
     }
 
     private func writeAll(_ bytes: [UInt8]) -> Bool {
-        bytes.withUnsafeBytes { raw in
-            var offset = 0
-            while offset < raw.count {
-                let n = write(fd, raw.baseAddress! + offset, raw.count - offset)
-                if n < 0 {
-                    if errno == EINTR || errno == EAGAIN { continue }
-                    return false
-                }
-                offset += n
-            }
-            return true
-        }
+        bytes.withUnsafeBytes { transport.write($0) }
     }
 }

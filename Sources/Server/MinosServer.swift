@@ -8,8 +8,8 @@ import MinosProtocol
 import Store
 import Synchronization
 
-/// The daemon: a JSON-RPC connection over a pair of file descriptors, the store, and the handlers
-/// for every method. `minosd` builds one and calls `run()`.
+/// The daemon: a JSON-RPC connection over a byte transport (stdio in `minosd`, an in-memory pair in
+/// tests), the store, and the handlers for every method. `minosd` builds one and calls `run()`.
 public final class MinosServer: Sendable {
     let configuration: ServerConfiguration
     let connection: Connection
@@ -22,9 +22,20 @@ public final class MinosServer: Sendable {
     private let runID: Int64?
     /// Set once the store has recorded this run's end, so exit paths that race record it once.
     private let stopped = Mutex(false)
+    /// Ends the process for the `exit` notification (`Glibc.exit` in minosd; a test's own hook in
+    /// process, which must make `run()` return).
+    private let exitHandler: @Sendable (Int32) -> Void
+
+    /// Serves stdio-style descriptors (minosd).
+    public convenience init(configuration: ServerConfiguration, input: Int32, output: Int32, logger: Logger) throws {
+        try self.init(configuration: configuration, transport: FileDescriptorTransport(input: input, output: output),
+                      logger: logger, exit: { Glibc.exit($0) })
+    }
 
     /// Opens the store and wires the handlers. Throws `StoreError` when the store cannot be opened.
-    public init(configuration: ServerConfiguration, input: Int32, output: Int32, logger: Logger) throws {
+    public init(configuration: ServerConfiguration, transport: any ByteTransport, logger: Logger,
+                exit: @escaping @Sendable (Int32) -> Void) throws {
+        self.exitHandler = exit
         self.configuration = configuration
         self.logger = logger
         self.lifecycle = Lifecycle(noHandshake: configuration.noHandshake)
@@ -33,8 +44,9 @@ public final class MinosServer: Sendable {
         self.engine = Engine(threads: configuration.threads, memoryLimit: configuration.memoryLimit,
                              precision: configuration.activations)
         self.connection = Connection(
-            input: input, output: output,
-            configuration: .init(maxMessageBytes: configuration.maxMessageBytes), logger: logger)
+            transport: transport,
+            configuration: .init(maxMessageBytes: configuration.maxMessageBytes, taskExecutor: configuration.taskExecutor),
+            logger: logger)
         do {
             self.runID = try store.recordStart(pid: Int(getpid()), version: MinosVersion.current)
         } catch {
@@ -75,12 +87,13 @@ public final class MinosServer: Sendable {
         exit(0)
     }
 
-    /// Ends the process for the `exit` notification.
-    func exitProcess() -> Never {
+    /// Ends the process for the `exit` notification: in-flight work is cancelled (each request
+    /// replies -32800), replies and the store are flushed, then the exit handler runs.
+    func exitProcess() {
         let code: Int32 = lifecycle.hasShutDown ? 0 : 1
         connection.cancelAll(reason: "server exited")
         finish()
-        exit(code)
+        exitHandler(code)
     }
 
     /// Flushes replies, records the run's end, and checkpoints the store. Runs once.

@@ -19,6 +19,8 @@ public struct ServerConfiguration: Sendable {
     public var memoryLimit: Int?
     /// How activations meet quantized weights (exact by default).
     public var activations: ActivationPrecision = .exact
+    /// Where request handlers run (nil: Swift's global pool). See `Connection.Configuration`.
+    public var taskExecutor: (any TaskExecutor)?
 
     public init(storePath: String, createStoreDirectory: Bool = false, noHandshake: Bool = false, maxMessageBytes: Int = 64 << 20,
                 sandbox: SandboxConfiguration = .init(), threads: Int = 2, memoryLimit: Int? = nil) {

@@ -5,11 +5,14 @@ import Testing
 /// Every kind of bad input gets its error, and the daemon serves the next message.
 @Suite("Bad input (end to end)")
 struct BadInputTests {
-    private func daemon(_ extra: [String] = []) throws -> DaemonProcess {
-        try DaemonProcess(arguments: ["--db", ":memory:", "--no-handshake"] + extra)
+    /// Served in process: bad input is about the connection and the handlers, not the executable.
+    private func daemon(maxMessageBytes: Int? = nil) throws -> InProcessDaemon {
+        var configuration = InProcessDaemon.configuration()
+        if let maxMessageBytes { configuration.maxMessageBytes = maxMessageBytes }
+        return try InProcessDaemon(configuration)
     }
 
-    private func expectStillServing(_ daemon: DaemonProcess, lineFramed: Bool = false) throws {
+    private func expectStillServing(_ daemon: some DaemonClient, lineFramed: Bool = false) throws {
         let reply = try daemon.call("daemon/ping", ["echo": "still here"], lineFramed: lineFramed)
         #expect(reply["result"]?["echo"] == "still here")
     }
@@ -149,7 +152,7 @@ struct BadInputTests {
 
     @Test("a message over --max-message-bytes is refused before its body arrives")
     func tooLarge() throws {
-        let d = try daemon(["--max-message-bytes", "4096"])
+        let d = try daemon(maxMessageBytes: 4096)
         let size = 2_000_000
         d.write("Content-Length: \(size)\r\n\r\n")
         // The refusal comes from the header alone: nothing of the body has been sent yet.
@@ -162,7 +165,7 @@ struct BadInputTests {
 
     @Test("an over-long line is refused in newline-delimited framing")
     func tooLargeLine() throws {
-        let d = try daemon(["--max-message-bytes", "4096"])
+        let d = try daemon(maxMessageBytes: 4096)
         let huge = #"{"jsonrpc":"2.0","id":1,"method":"daemon/ping","params":{"echo":""# + String(repeating: "z", count: 100_000) + "\"}}\n"
         d.write(huge)
         #expect(try d.next().errorCode == -32600)

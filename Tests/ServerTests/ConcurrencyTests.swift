@@ -6,7 +6,7 @@ import Testing
 struct ConcurrencyTests {
     @Test("a slow request does not hold up a fast one")
     func slowDoesNotBlockFast() throws {
-        let d = try DaemonProcess()
+        let d = try InProcessDaemon(InProcessDaemon.configuration(noHandshake: false))
         try d.initialize()
         let slow = d.request("daemon/sleep", ["milliseconds": 3000])
         let fast = d.request("daemon/ping", ["echo": "fast"])
@@ -17,7 +17,7 @@ struct ConcurrencyTests {
 
     @Test("$/cancelRequest makes the target reply -32800 before its work would finish")
     func cancel() throws {
-        let d = try DaemonProcess()
+        let d = try InProcessDaemon(InProcessDaemon.configuration(noHandshake: false))
         try d.initialize()
         let sleeping = d.request("daemon/sleep", ["milliseconds": 600_000])
         d.notify("$/cancelRequest", ["id": .int(sleeping)])
@@ -30,7 +30,7 @@ struct ConcurrencyTests {
 
     @Test("cancelling an unknown id is harmless")
     func cancelUnknown() throws {
-        let d = try DaemonProcess()
+        let d = try InProcessDaemon(InProcessDaemon.configuration(noHandshake: false))
         try d.initialize()
         d.notify("$/cancelRequest", ["id": 12345])
         d.notify("$/cancelRequest", ["id": "nope"])
@@ -39,7 +39,7 @@ struct ConcurrencyTests {
 
     @Test("every request gets exactly one reply under concurrent load")
     func exactlyOneReply() throws {
-        let d = try DaemonProcess()
+        let d = try InProcessDaemon(InProcessDaemon.configuration(noHandshake: false))
         try d.initialize()
         var ids: [Int64] = []
         for index in 0..<200 {
@@ -64,7 +64,7 @@ struct ConcurrencyTests {
 
     @Test("work-done progress: begin, reports, end, then the reply")
     func progress() throws {
-        let d = try DaemonProcess()
+        let d = try InProcessDaemon(InProcessDaemon.configuration(noHandshake: false))
         try d.initialize()
         let id = d.request("daemon/sleep", ["milliseconds": 40, "steps": 4, "workDoneToken": "tok"])
         var kinds: [String] = []
@@ -86,7 +86,7 @@ struct ConcurrencyTests {
 
     @Test("no progress about a request follows its reply, even when cancelled mid-report")
     func noProgressAfterCancel() throws {
-        let d = try DaemonProcess()
+        let d = try InProcessDaemon(InProcessDaemon.configuration(noHandshake: false))
         try d.initialize()
         for round in 0..<20 {
             let token = JSONValue.string("t\(round)")
@@ -109,7 +109,7 @@ struct ConcurrencyTests {
 
     @Test("no progress without a workDoneToken")
     func noProgressWithoutToken() throws {
-        let d = try DaemonProcess()
+        let d = try InProcessDaemon(InProcessDaemon.configuration(noHandshake: false))
         try d.initialize()
         let id = d.request("daemon/sleep", ["milliseconds": 10, "steps": 3])
         #expect(try d.next()["id"] == .int(id))

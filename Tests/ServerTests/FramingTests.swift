@@ -56,9 +56,3 @@ struct FramingTests {
         #expect(try daemon.call("daemon/ping", lineFramed: true)["result"] != nil)
     }
 }
-
-extension DaemonProcess {
-    func call(_ method: String, _ params: JSONValue? = nil, lineFramed: Bool) throws -> JSONValue {
-        try reply(to: request(method, params, lineFramed: lineFramed))
-    }
-}

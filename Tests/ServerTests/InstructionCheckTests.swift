@@ -6,8 +6,8 @@ import Testing
 /// own semantics are tested in FeaturesTests.
 @Suite("IFEval checks (end to end)")
 struct InstructionCheckTests {
-    private func daemon() throws -> DaemonProcess {
-        try DaemonProcess(arguments: ["--db", ":memory:", "--no-handshake"])
+    private func daemon() throws -> InProcessDaemon {
+        try InProcessDaemon()
     }
 
     @Test("check returns per-instruction verdicts in both modes by default")
