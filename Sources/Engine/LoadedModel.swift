@@ -75,6 +75,13 @@ public final class LoadedModel: @unchecked Sendable {
 
     public var configuration: ModelConfiguration { transformer.configuration }
 
+    /// What loading had to assume or work around, for the log and `model/load`'s reply: the
+    /// tokenizer's (e.g. no `tokenizer.ggml.pre`, so llama.cpp's default rule) and a chat template
+    /// that cannot run.
+    public var loadWarnings: [String] {
+        tokenizer.warnings + (promptTemplate.unavailableReason.map { ["\($0); chat prompts use the \(chatTemplate.name) renderer"] } ?? [])
+    }
+
     /// Parameters in the weight matrices and vectors.
     public var parameterCount: Int {
         file.tensors.reduce(0) { $0 + $1.elementCount }

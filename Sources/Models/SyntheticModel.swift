@@ -21,6 +21,8 @@ public struct SyntheticModel: Sendable {
     public var seed: UInt64 = 1
     /// `tokenizer.chat_template` to store, if any.
     public var chatTemplate: String?
+    /// `tokenizer.ggml.pre`: nil for the architecture's usual one, "" to leave the key out.
+    public var preTokenizer: String?
 
     public init() {}
 
@@ -52,7 +54,8 @@ public struct SyntheticModel: Sendable {
         writer.set("\(a).rope.freq_base", .float32(ropeFrequencyBase))
         let vocabulary = Self.vocabulary(size: vocabularySize)
         writer.set("tokenizer.ggml.model", .string("gpt2"))
-        writer.set("tokenizer.ggml.pre", .string(a == "llama" ? "llama-bpe" : "qwen2"))
+        let pre = preTokenizer ?? (a == "llama" ? "llama-bpe" : "qwen2")
+        if !pre.isEmpty { writer.set("tokenizer.ggml.pre", .string(pre)) }
         writer.set("tokenizer.ggml.tokens", .array(vocabulary.tokens.map(GGUFValue.string)))
         writer.set("tokenizer.ggml.token_type", .array(vocabulary.types.map { GGUFValue.int32($0) }))
         writer.set("tokenizer.ggml.merges", .array(vocabulary.merges.map(GGUFValue.string)))

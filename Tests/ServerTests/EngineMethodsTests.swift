@@ -22,12 +22,15 @@ func syntheticModelPath(_ configure: (inout SyntheticModel) -> Void = { _ in }) 
 /// kind of bad input leaving loaded models usable.
 @Suite("Engine methods (end to end)")
 struct EngineMethodsTests {
-    private func daemon(_ extra: [String] = []) throws -> DaemonProcess {
-        try DaemonProcess(arguments: ["--db", ":memory:", "--no-handshake", "--threads", "2"] + extra)
+    /// Served in process (the engine and handlers, without spawning minosd).
+    private func daemon(memoryLimit: Int? = nil) throws -> InProcessDaemon {
+        var configuration = InProcessDaemon.configuration()
+        configuration.memoryLimit = memoryLimit
+        return try InProcessDaemon(configuration)
     }
 
-    private func loaded(_ extra: [String] = []) throws -> DaemonProcess {
-        let d = try daemon(extra)
+    private func loaded() throws -> InProcessDaemon {
+        let d = try daemon()
         let reply = try d.call("model/load", ["path": .string(try syntheticModelPath()), "name": "tiny"])
         guard reply["result"] != nil else { throw DaemonProcess.Failure.exited(-1, "load failed: \(reply)") }
         return d
@@ -69,6 +72,20 @@ struct EngineMethodsTests {
         let info = try d.call("model/load", ["path": .string(path), "name": "py"])["result"]
         #expect(info?["architecture"] == .string(architecture))
         #expect(try d.call("text/generate", ["model": "py", "prompt": "tea", "maxTokens": 5, "temperature": 0])["result"]?["tokenCount"] == 5)
+    }
+
+    @Test("a file without tokenizer.ggml.pre loads with llama.cpp's default rule and says so; an unknown name is refused")
+    func missingPreTokenizer() throws {
+        let d = try daemon()
+        let info = try #require(try d.call("model/load", ["path": .string(try syntheticModelPath { $0.preTokenizer = "" }), "name": "nopre"])["result"])
+        let warnings = try #require(info["warnings"]?.arrayValue, "\(info)")
+        #expect(warnings.contains { $0.stringValue?.contains("tokenizer.ggml.pre") == true }, "\(warnings)")
+        #expect(try d.call("text/generate", ["model": "nopre", "prompt": "hello", "maxTokens": 2])["result"]?["tokenCount"] == 2)
+        let refused = try d.call("model/load", ["path": .string(try syntheticModelPath { $0.preTokenizer = "no-such-rule" }), "name": "bad"])
+        #expect(refused.errorCode == -33007, "\(refused)")
+        #expect(refused["error"]?["message"]?.stringValue?.contains("smollm") == true, "the refusal lists the known names")
+        // A model whose file names every field loads without warnings.
+        #expect(try d.call("model/load", ["path": .string(try syntheticModelPath()), "name": "fine"])["result"]?["warnings"] == nil)
     }
 
     @Test("tokenize and detokenize round-trip text exactly")
@@ -267,7 +284,7 @@ struct EngineMethodsTests {
 
     @Test("a model bigger than --memory-limit is refused before loading; a name is used once")
     func memoryLimitAndNames() throws {
-        let d = try daemon(["--memory-limit", "64k"])
+        let d = try daemon(memoryLimit: 64 << 10)
         let reply = try d.call("model/load", ["path": .string(try syntheticModelPath())])
         #expect(reply.errorCode == -33001)
         #expect(reply["error"]?["data"]?["limit"] == 65536)

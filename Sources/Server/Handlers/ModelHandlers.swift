@@ -13,9 +13,7 @@ extension MinosServer {
                 context.reportProgress(message: stage, percentage: percent)
             }
             logger.info("loaded \(model.name) (\(model.configuration.architecture), \(model.parameterCount) parameters) from \(params.path)")
-            if let reason = model.promptTemplate.unavailableReason {
-                logger.warning("\(model.name): \(reason); chat prompts use the \(model.chatTemplate.name) renderer")
-            }
+            for warning in model.loadWarnings { logger.warning("\(model.name): \(warning)") }
             return Self.info(model)
         }
 
@@ -54,6 +52,6 @@ extension MinosServer {
             parameters: model.parameterCount, quantTypes: model.transformer.model.weights.encodings.map(\.description),
             contextLength: model.contextLength, trainedContextLength: model.configuration.contextLength,
             vocabularySize: model.configuration.vocabularySize, bytesResident: model.bytesResident,
-            chatTemplate: model.chatTemplate.name)
+            chatTemplate: model.chatTemplate.name, warnings: model.loadWarnings.isEmpty ? nil : model.loadWarnings)
     }
 }

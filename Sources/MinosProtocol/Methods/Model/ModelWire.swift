@@ -16,8 +16,11 @@ public enum ModelWire {
         public var vocabularySize: Int
         public var bytesResident: Int
         public var chatTemplate: String
+        /// What the loader had to assume or work around (a missing pre-tokenizer name, a chat
+        /// template that cannot run); absent when nothing.
+        public var warnings: [String]?
         public init(name: String, path: String, architecture: String, parameters: Int, quantTypes: [String], contextLength: Int,
-                    trainedContextLength: Int, vocabularySize: Int, bytesResident: Int, chatTemplate: String) {
+                    trainedContextLength: Int, vocabularySize: Int, bytesResident: Int, chatTemplate: String, warnings: [String]?) {
             self.name = name
             self.path = path
             self.architecture = architecture
@@ -28,6 +31,7 @@ public enum ModelWire {
             self.vocabularySize = vocabularySize
             self.bytesResident = bytesResident
             self.chatTemplate = chatTemplate
+            self.warnings = warnings
         }
     }
 
@@ -35,6 +39,7 @@ public enum ModelWire {
         "name": Schema.string, "path": Schema.string, "architecture": Schema.string, "parameters": Schema.integer,
         "quantTypes": Schema.array(Schema.string), "contextLength": Schema.integer, "trainedContextLength": Schema.integer,
         "vocabularySize": Schema.integer, "bytesResident": Schema.integer, "chatTemplate": Schema.string,
+        "warnings": Schema.array(Schema.string),
     ], required: ["name", "path", "architecture", "parameters", "quantTypes", "contextLength", "trainedContextLength",
                   "vocabularySize", "bytesResident", "chatTemplate"])
 
