@@ -42,6 +42,8 @@ final class DecodeScheduler: Sendable {
         let cache: KVCache
         var sequence: SequenceState
         var logits: [Float]
+        /// The token sampled this step, to be fed next.
+        var nextToken: Int32 = 0
         let prefillSeconds: Double
         let decodeStart: Date
     }
@@ -57,9 +59,9 @@ final class DecodeScheduler: Sendable {
                 return state.pending
             }
             for job in arrived {
-                let cache = transformer.makeCache(capacity: job.capacity)
                 let start = Date()
                 do throws(EngineError) {
+                    let cache = try model.makeCache(capacity: job.capacity)
                     let logits = try model.prefill(job.request.prompt, cache: cache, cancelled: job.cancelled)
                     active.append(Active(job: job, cache: cache, sequence: SequenceState(job.request, tokenizer: model.tokenizer),
                                          logits: logits, prefillSeconds: Date().timeIntervalSince(start), decodeStart: Date()))
@@ -77,7 +79,6 @@ final class DecodeScheduler: Sendable {
             }
 
             // One step: sample for every sequence, retire the finished, decode the rest together.
-            var next: [(index: Int, token: Int32)] = []
             for i in active.indices {
                 if active[i].job.cancelled.isSet {
                     active[i].sequence.reason = .length   // marks it done; the job reports cancellation
@@ -86,19 +87,25 @@ final class DecodeScheduler: Sendable {
                 if !active[i].sequence.finished {
                     let token = active[i].sequence.sample(active[i].logits)
                     if let text = active[i].sequence.accept(token, cacheFull: active[i].cache.remaining == 0) { active[i].job.onText(text) }
-                    if !active[i].sequence.finished { next.append((i, token)) }
+                    active[i].nextToken = token
                 }
             }
+            // Retire finished sequences: their caches are freed (and the budget's bytes given back)
+            // before their replies go out, so a client never sees bytes still held for a reply it has.
+            var outcomes: [(job: Job, outcome: Result<GenerationResult, EngineError>)] = []
             for item in active where item.sequence.finished || item.job.cancelled.isSet {
                 if item.job.cancelled.isSet {
-                    item.job.finish(.failure(.cancelled))
+                    outcomes.append((item.job, .failure(.cancelled)))
                     continue
                 }
                 var sequence = item.sequence
                 if let text = sequence.finish() { item.job.onText(text) }
-                item.job.finish(.success(sequence.result(prefillSeconds: item.prefillSeconds,
-                                                         decodeSeconds: Date().timeIntervalSince(item.decodeStart))))
+                outcomes.append((item.job, .success(sequence.result(prefillSeconds: item.prefillSeconds,
+                                                                   decodeSeconds: Date().timeIntervalSince(item.decodeStart)))))
             }
+            active.removeAll { $0.sequence.finished || $0.job.cancelled.isSet }
+            for (job, outcome) in outcomes { job.finish(outcome) }
+            let next = active.indices.map { (index: $0, token: active[$0].nextToken) }
             if next.count > 1 { state.withLock { $0.sharedSteps += 1 } }
             for start in stride(from: 0, to: next.count, by: transformer.maxBatch) {
                 let part = next[start..<min(start + transformer.maxBatch, next.count)]
@@ -108,7 +115,6 @@ final class DecodeScheduler: Sendable {
                     active[item.index].logits = Array(rows[(row * vocabulary)..<((row + 1) * vocabulary)])
                 }
             }
-            active.removeAll { $0.sequence.finished || $0.job.cancelled.isSet }
         }
     }
 }

@@ -5,14 +5,15 @@ import Synchronization
 
 /// The loaded models and the one memory budget (`--memory-limit`) that covers weights and KV caches.
 public final class Engine: Sendable {
+    /// Weights and every KV cache of every model are reserved here before they are mapped or allocated.
+    public let budget: MemoryBudget
     /// Bytes the budget allows; nil for no limit.
-    public let memoryLimit: Int?
+    public var memoryLimit: Int? { budget.limit }
     public let pool: WorkerPool
     /// How loaded models multiply activations with quantized weights.
     public let precision: ActivationPrecision
     private struct State {
         var models: [String: LoadedModel] = [:]
-        var reserved = 0
     }
     private let state = Mutex(State())
 
@@ -23,7 +24,7 @@ public final class Engine: Sendable {
 
     public init(threads: Int, memoryLimit: Int?, precision: ActivationPrecision = .exact) {
         self.pool = WorkerPool(threads: threads)
-        self.memoryLimit = memoryLimit
+        self.budget = MemoryBudget(limit: memoryLimit)
         self.precision = precision
     }
 
@@ -36,15 +37,16 @@ public final class Engine: Sendable {
         let size = try Self.fileSize(path)
         try state.withLock { state throws(EngineError) in
             if state.models[name] != nil { throw EngineError.modelNameTaken(name) }
-            try reserve(size, in: &state)
+            try self.budget.reserve(size)
         }
-        let pool = pool, precision = precision
+        let pool = pool, precision = precision, budget = budget
         let result: Result<LoadedModel, EngineError> = await withCheckedContinuation { continuation in
             // A serial queue gets its own (overcommit) thread: loading never waits behind other blocking work.
             DispatchQueue(label: "minos.model.load").async {
                 do throws(EngineError) {
                     continuation.resume(returning: .success(try LoadedModel(name: name, path: path, contextLength: contextLength,
-                                                                            pool: pool, precision: precision, progress: progress)))
+                                                                            pool: pool, precision: precision, budget: budget,
+                                                                            progress: progress)))
                 } catch {
                     continuation.resume(returning: .failure(error))
                 }
@@ -58,12 +60,12 @@ public final class Engine: Sendable {
                 return false
             }
             if taken {
-                release(size)
+                budget.release(size)
                 throw EngineError.modelNameTaken(name)
             }
             return model
         case .failure(let error):
-            release(size)
+            budget.release(size)
             throw error
         }
     }
@@ -71,7 +73,7 @@ public final class Engine: Sendable {
     public func unload(_ name: String) throws(EngineError) {
         let model = state.withLock { $0.models.removeValue(forKey: name) }
         guard let model else { throw EngineError.modelNotLoaded(name) }
-        release(model.budgetBytes)
+        budget.release(model.budgetBytes)
     }
 
     public func model(_ name: String) throws(EngineError) -> LoadedModel {
@@ -83,23 +85,7 @@ public final class Engine: Sendable {
         state.withLock { Array($0.models.values) }.sorted { $0.name < $1.name }
     }
 
-    /// Reserves `bytes` (a KV cache, scratch) or throws without reserving anything.
-    public func reserve(_ bytes: Int) throws(EngineError) {
-        try state.withLock { state throws(EngineError) in try reserve(bytes, in: &state) }
-    }
-
-    public func release(_ bytes: Int) {
-        state.withLock { $0.reserved = max(0, $0.reserved - bytes) }
-    }
-
-    public var reservedBytes: Int { state.withLock { $0.reserved } }
-
-    private func reserve(_ bytes: Int, in state: inout State) throws(EngineError) {
-        if let limit = memoryLimit, state.reserved + bytes > limit {
-            throw EngineError.memoryBudget(needed: bytes, available: max(0, limit - state.reserved), limit: limit)
-        }
-        state.reserved += bytes
-    }
+    public var reservedBytes: Int { budget.reservedBytes }
 
     static func defaultName(_ path: String) -> String {
         let file = path.split(separator: "/").last.map(String.init) ?? path

@@ -105,7 +105,10 @@ extension LoadedModel {
             }
         }
         return try await compute { cancelled throws(EngineError) in
-            let caches = requests.map { self.transformer.makeCache(capacity: min(self.contextLength, $0.prompt.count + $0.maxTokens)) }
+            var caches: [KVCache] = []
+            for request in requests {
+                caches.append(try self.makeCache(capacity: min(self.contextLength, request.prompt.count + request.maxTokens)))
+            }
             var sequences = requests.map { SequenceState($0, tokenizer: self.tokenizer) }
             var logits: [[Float]] = []
             var prefillSeconds: [Double] = []

@@ -14,13 +14,16 @@ public final class KVCache: @unchecked Sendable {
     var values: [UnsafeMutablePointer<Float>]
     /// [layer][entry]
     var positions: [UnsafeMutablePointer<Int32>]
+    /// The budget's bytes for this cache, given back when the cache is freed.
+    let reservation: MemoryReservation?
 
     /// Bytes a cache of `capacity` entries takes for a model with this many layers and KV width.
     public static func byteCount(layers: Int, width: Int, capacity: Int) -> Int {
         layers * capacity * (2 * width * MemoryLayout<Float>.size + MemoryLayout<Int32>.size)
     }
 
-    public init(layers: Int, width: Int, capacity: Int) {
+    public init(layers: Int, width: Int, capacity: Int, reservation: MemoryReservation? = nil) {
+        self.reservation = reservation
         self.layers = layers
         self.width = width
         self.capacity = capacity

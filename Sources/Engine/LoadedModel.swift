@@ -21,10 +21,12 @@ public final class LoadedModel: @unchecked Sendable {
     /// Bytes this model holds against the memory budget (mapped weights; caches are counted apart).
     public let budgetBytes: Int
     let queue: DispatchQueue
+    /// The engine's budget, which every cache of this model reserves from (`makeCache`).
+    let budget: MemoryBudget
     let scheduler = DecodeScheduler()
 
     init(name: String, path: String, contextLength requested: Int?, pool: WorkerPool, precision: ActivationPrecision,
-         progress: (String, Int) -> Void) throws(EngineError) {
+         budget: MemoryBudget, progress: (String, Int) -> Void) throws(EngineError) {
         progress("reading GGUF", 0)
         let file: GGUFFile
         do {
@@ -70,10 +72,20 @@ public final class LoadedModel: @unchecked Sendable {
         self.contextLength = requested ?? trained
         self.budgetBytes = file.fileSize
         self.queue = DispatchQueue(label: "minos.model.\(name)")
+        self.budget = budget
         progress("ready", 100)
     }
 
     public var configuration: ModelConfiguration { transformer.configuration }
+
+    /// A KV cache for `capacity` entries, its bytes reserved from the engine's budget first (-33001
+    /// with nothing allocated when they do not fit) and given back when the cache is freed. The
+    /// only way the engine makes caches for requests.
+    func makeCache(capacity: Int) throws(EngineError) -> KVCache {
+        let reservation = try budget.reservation(transformer.cacheBytes(capacity: capacity))
+        return KVCache(layers: configuration.blockCount, width: configuration.keyValueWidth, capacity: capacity,
+                       reservation: reservation)
+    }
 
     /// What loading had to assume or work around, for the log and `model/load`'s reply: the
     /// tokenizer's (e.g. no `tokenizer.ggml.pre`, so llama.cpp's default rule) and a chat template

@@ -28,7 +28,7 @@ extension LoadedModel {
         guard total <= contextLength else { throw EngineError.contextOverflow(needed: total, limit: contextLength) }
         return try await compute { cancelled throws(EngineError) in
             let sequence = prompt + continuation
-            let cache = self.transformer.makeCache(capacity: total)
+            let cache = try self.makeCache(capacity: total)
             let vocabulary = self.configuration.vocabularySize
             var scored: [ScoreResult.Token] = []
             var offset = 0
@@ -77,7 +77,7 @@ extension LoadedModel {
         }
         let wanted = Array(Set(positions)).sorted()
         return try await compute { cancelled throws(EngineError) in
-            let cache = self.transformer.makeCache(capacity: tokens.count)
+            let cache = try self.makeCache(capacity: tokens.count)
             let vocabulary = self.configuration.vocabularySize
             var byPosition: [Int: [Double]] = [:]
             var offset = 0
@@ -112,12 +112,12 @@ extension LoadedModel {
             }
         }
         return try await compute { cancelled throws(EngineError) in
-            let shared = self.transformer.makeCache(capacity: prefix.count)
+            let shared = try self.makeCache(capacity: prefix.count)
             _ = try self.prefill(prefix, cache: shared, cancelled: cancelled)
             let vocabulary = self.configuration.vocabularySize
             var results: [[[Double]]] = []
             for (suffix, wanted) in zip(suffixes, positions) {
-                let cache = self.transformer.makeCache(capacity: prefix.count + suffix.count)
+                let cache = try self.makeCache(capacity: prefix.count + suffix.count)
                 cache.copyPrefix(from: shared, count: prefix.count)
                 var byPosition: [Int: [Double]] = [:]
                 var offset = 0

@@ -10,9 +10,6 @@ extension MinosServer {
         connection.register(TextGenerate.self) { [self] params, context in
             let model = try engine.model(params.model)
             let request = try Self.generationRequest(params, model: model)
-            let cacheBytes = model.transformer.cacheBytes(capacity: min(model.contextLength, request.prompt.count + request.maxTokens))
-            try engine.reserve(cacheBytes)
-            defer { engine.release(cacheBytes) }
             context.beginProgress(title: "Generating with \(model.name)", percentage: 0)
             defer { context.endProgress() }
             let result = try await model.generate(request) { text in
@@ -37,9 +34,6 @@ extension MinosServer {
             let prompt = try Self.tokens(params.prompt, field: "prompt", addSpecial: true, parseSpecial: special, model: model)
             let continuation = try Self.tokens(params.continuation, field: "continuation", addSpecial: false,
                                                parseSpecial: special, model: model)
-            let cacheBytes = model.transformer.cacheBytes(capacity: prompt.count + continuation.count)
-            try engine.reserve(cacheBytes)
-            defer { engine.release(cacheBytes) }
             let scored = try await model.score(prompt: prompt, continuation: continuation, topK: topK)
             return TextScore.Result(tokens: scored.tokens.map { Self.wireToken($0, model: model) },
                                     totalLogprob: scored.totalLogprob, promptTokens: scored.promptTokens)

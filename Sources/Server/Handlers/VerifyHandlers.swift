@@ -140,9 +140,6 @@ extension MinosServer {
             let chat = Self.chatPrompt([ChatMessage(role: "user", content: Critique.request(question: params.question, solution: params.solution))],
                                        model: model)
             let request = GenerationRequest(prompt: chat.tokens, sampling: sampling, maxTokens: maxTokens, stopTokens: chat.stopTokens)
-            let cacheBytes = model.transformer.cacheBytes(capacity: min(model.contextLength, request.prompt.count + request.maxTokens))
-            try engine.reserve(cacheBytes)
-            defer { engine.release(cacheBytes) }
             let feedback = try await model.generate(request).text
             let parsed = Critique.parse(feedback)
             return VerifyCritique.Result(feedback: feedback,
