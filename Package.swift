@@ -193,20 +193,84 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
-        // MARK: Features
+        // MARK: AnswerChecking
         .target(
-            name: "Features",
+            name: "AnswerChecking",
+            dependencies: [],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "AnswerCheckingTests",
+            dependencies: [
+                "AnswerChecking",
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: StepVerification
+        .target(
+            name: "StepVerification",
+            dependencies: [
+                "AnswerChecking",
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "StepVerificationTests",
+            dependencies: [
+                "StepVerification",
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: IFEval
+        .target(
+            name: "IFEval",
             dependencies: [
                 "JSON",
-                "Store",
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "IFEvalTests",
+            dependencies: [
+                "IFEval",
+                "JSON",
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: Sandbox
+        .target(
+            name: "Sandbox",
+            dependencies: [
+                "JSON",
                 "CSandbox",
             ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
-            name: "FeaturesTests",
+            name: "SandboxTests",
             dependencies: [
-                "Features",
+                "Sandbox",
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: AutoIF
+        .target(
+            name: "AutoIF",
+            dependencies: [
+                "Sandbox",
+                "JSON",
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "AutoIFTests",
+            dependencies: [
+                "AutoIF",
+                "Sandbox",
                 "JSON",
             ],
             swiftSettings: swiftSettings
@@ -221,7 +285,11 @@ let package = Package(
                 "JSONRPC",
                 "MinosProtocol",
                 "Store",
-                "Features",
+                "AnswerChecking",
+                "StepVerification",
+                "IFEval",
+                "Sandbox",
+                "AutoIF",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -251,7 +319,7 @@ let package = Package(
                 "Kernels",
                 "MinosProtocol",
                 "Store",
-                "Features",
+                "Sandbox",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

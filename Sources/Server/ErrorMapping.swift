@@ -1,8 +1,9 @@
 import Engine
-import Features
 import JSON
 import JSONRPC
 import MinosProtocol
+import Sandbox
+import StepVerification
 import Store
 
 /// The one place Swift errors become JSON-RPC errors.

@@ -1,10 +1,10 @@
 import Engine
-import Features
 import Glibc
 import JSON
 import JSONRPC
 import Logging
 import MinosProtocol
+import Sandbox
 import Store
 import Synchronization
 

@@ -1,6 +1,6 @@
 import Engine
-import Features
 import Glibc
+import Sandbox
 /// How a `MinosServer` is set up; filled from `minosd`'s flags.
 public struct ServerConfiguration: Sendable {
     /// The SQLite store's path, or ":memory:".

@@ -1,11 +1,11 @@
 import ArgumentParser
 import Dispatch
 import Engine
-import Features
 import Kernels
 import Glibc
 import Logging
 import MinosProtocol
+import Sandbox
 import Server
 import Store
 

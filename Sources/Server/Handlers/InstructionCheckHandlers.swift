@@ -1,4 +1,4 @@
-import Features
+import IFEval
 import JSON
 import JSONRPC
 import MinosProtocol

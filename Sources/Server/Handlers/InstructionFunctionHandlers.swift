@@ -1,4 +1,4 @@
-import Features
+import AutoIF
 import JSON
 import JSONRPC
 import MinosProtocol

@@ -1,8 +1,9 @@
+import AnswerChecking
 import Engine
-import Features
 import JSON
 import JSONRPC
 import MinosProtocol
+import StepVerification
 
 /// Rule-based answer checking: `verify/answer` and `verify/answerBatch`.
 extension MinosServer {
