@@ -59,6 +59,7 @@ public final class Connection: @unchecked Sendable {
     private var requestHandlers: [String: Handler] = [:]
     private var notificationHandlers: [String: @Sendable (JSONValue) -> Void] = [:]
     private var gate: Gate?
+    private var paramsValidator: ParamsValidator?
     private var errorMapper: ErrorMapper = { error in RPCError(.internalError, "\(error)") }
 
     private struct State {
@@ -123,6 +124,12 @@ public final class Connection: @unchecked Sendable {
     }
 
     public func setGate(_ gate: @escaping Gate) { self.gate = gate }
+
+    /// Checks a request's params before they are decoded (the server derives it from the methods'
+    /// declared schemas); the error it throws is the reply.
+    public typealias ParamsValidator = @Sendable (_ method: String, _ params: JSONValue) throws(RPCError) -> Void
+
+    public func setParamsValidator(_ validator: @escaping ParamsValidator) { self.paramsValidator = validator }
 
     public func setErrorMapper(_ mapper: @escaping ErrorMapper) { self.errorMapper = mapper }
 
@@ -331,6 +338,14 @@ public final class Connection: @unchecked Sendable {
         guard let handler = requestHandlers[method] else {
             reject(id: id.json, RPCError(.methodNotFound, "method not found: \(method)"), batch)
             return
+        }
+        if let paramsValidator {
+            do {
+                try paramsValidator(method, params)
+            } catch {
+                reject(id: id.json, error, batch)
+                return
+            }
         }
         if let inline = handler.inline {
             let context = RequestContext(

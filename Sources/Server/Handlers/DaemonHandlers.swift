@@ -31,14 +31,7 @@ extension MinosServer {
         }
 
         connection.register(DaemonSleep.self) { params, context in
-            guard (0...DaemonSleep.maximumMilliseconds).contains(params.milliseconds) else {
-                throw RPCError.invalidParams("milliseconds must be between 0 and \(DaemonSleep.maximumMilliseconds)",
-                                             path: "params.milliseconds")
-            }
-            let steps = params.steps ?? 4
-            guard (1...1000).contains(steps) else {
-                throw RPCError.invalidParams("steps must be between 1 and 1000", path: "params.steps")
-            }
+            let steps = params.steps ?? 4   // bounds: the params schema
             context.beginProgress(title: "Sleeping", percentage: 0)
             let slice = Duration.milliseconds(params.milliseconds) / steps
             for step in 1...steps {

@@ -13,14 +13,8 @@ extension MinosServer {
         }
 
         connection.register(InstructionsList.self) { [self] params, _ in
-            let limit = params.limit ?? 100
-            guard (0...10_000).contains(limit) else {
-                throw RPCError.invalidParams("limit must be between 0 and 10000", path: "params.limit")
-            }
-            guard (params.offset ?? 0) >= 0 else {
-                throw RPCError.invalidParams("offset must not be negative", path: "params.offset")
-            }
-            let (items, total) = try store.listInstructions(limit: limit, offset: params.offset ?? 0)
+            // Bounds: the params schema, checked before decoding (ParamValidator).
+            let (items, total) = try store.listInstructions(limit: params.limit ?? 100, offset: params.offset ?? 0)
             return InstructionsList.Result(instructions: items.map {
                 .init(id: $0.id, instruction: $0.instruction, createdAt: $0.createdAt,
                       keptFunctions: $0.keptFunctions, keptCases: $0.keptCases)
@@ -48,14 +42,7 @@ extension MinosServer {
         }
 
         connection.register(InstructionsFilter.self) { [self] params, context in
-            let threshold = params.threshold ?? 0.5
-            guard (0...1).contains(threshold) else {
-                throw RPCError.invalidParams("threshold must be between 0 and 1", path: "params.threshold")
-            }
-            let maxPairs = params.maxPairs ?? 100
-            guard maxPairs >= 0 else {
-                throw RPCError.invalidParams("maxPairs must not be negative", path: "params.maxPairs")
-            }
+            let threshold = params.threshold ?? 0.5, maxPairs = params.maxPairs ?? 100
             let functions = try functionSources(id: params.instructionId, functions: params.functions)
             let evaluation = try await evaluate(functions, params.responses, params.timeoutSeconds, context)
             let pairs = params.pairs == true
@@ -90,10 +77,8 @@ extension MinosServer {
             throw RPCError.invalidParams("give at least one function (in functions or answers)", path: "params.functions")
         }
         let policy = CrossValidation.Policy(
-            minAccuracy: try bounded(params.minAccuracy ?? 0.8, 0...1, "params.minAccuracy"),
-            minFunctions: Int(try bounded(Double(params.minFunctions ?? 1), 0...10_000, "params.minFunctions")),
-            minCases: Int(try bounded(Double(params.minCases ?? 1), 0...100_000, "params.minCases")),
-            timeout: try timeout(params.timeoutSeconds))
+            minAccuracy: params.minAccuracy ?? 0.8, minFunctions: params.minFunctions ?? 1, minCases: params.minCases ?? 1,
+            timeout: timeout(params.timeoutSeconds))
         let report = try await CrossValidation.run(functions: functions, cases: cases, policy: policy, runner: sandbox)
         let stored = StoredInstruction(
             instruction: params.instruction, minAccuracy: policy.minAccuracy,
@@ -111,7 +96,7 @@ extension MinosServer {
 
     private func evaluate(_ functions: [String], _ responses: [String], _ timeoutSeconds: Double?,
                           _ context: RequestContext) async throws -> ResponseEvaluation.Evaluation {
-        let limit = try timeout(timeoutSeconds)
+        let limit = timeout(timeoutSeconds)
         context.beginProgress(title: "Running \(functions.count) verification functions", percentage: 0)
         defer { context.endProgress() }
         return try await ResponseEvaluation.evaluate(
@@ -141,19 +126,9 @@ extension MinosServer {
         return stored
     }
 
-    private func timeout(_ seconds: Double?) throws -> Duration? {
-        guard let seconds else { return nil }
-        guard seconds > 0, seconds <= 300 else {
-            throw RPCError.invalidParams("timeoutSeconds must be above 0 and at most 300", path: "params.timeoutSeconds")
-        }
-        return .milliseconds(Int64(seconds * 1000))
-    }
-
-    private func bounded(_ value: Double, _ range: ClosedRange<Double>, _ path: String) throws -> Double {
-        guard range.contains(value) else {
-            throw RPCError.invalidParams("\(path.split(separator: ".").last!) must be between \(range.lowerBound) and \(range.upperBound)", path: path)
-        }
-        return value
+    /// A request's time limit (its bounds, (0, 300] s, are in the params schema).
+    private func timeout(_ seconds: Double?) -> Duration? {
+        seconds.map { .milliseconds(Int64($0 * 1000)) }
     }
 
     static func wire(_ stored: StoredInstruction, includeSources: Bool) -> InstructionWire.Instruction {

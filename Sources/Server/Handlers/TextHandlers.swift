@@ -27,9 +27,6 @@ extension MinosServer {
         connection.register(TextScore.self) { [self] params, _ in
             let model = try engine.model(params.model)
             let topK = params.topK ?? 0
-            guard (0...100).contains(topK) else {
-                throw RPCError.invalidParams("topK must be between 0 and 100", path: "params.topK")
-            }
             let special = params.parseSpecial ?? false
             let prompt = try Self.tokens(params.prompt, field: "prompt", addSpecial: true, parseSpecial: special, model: model)
             let continuation = try Self.tokens(params.continuation, field: "continuation", addSpecial: false,
@@ -70,12 +67,9 @@ extension MinosServer {
         if let problem = sampling.problem() {
             throw RPCError.invalidParams("\(problem.field) \(problem.message)", path: "params.\(problem.field)")
         }
-        let topLogprobs = p.logprobs ?? 0
-        guard (0...GenerationRequest.maxTopLogprobs).contains(topLogprobs) else {
-            throw RPCError.invalidParams("logprobs must be between 0 and \(GenerationRequest.maxTopLogprobs)", path: "params.logprobs")
-        }
-        let maxTokens = p.maxTokens ?? 256
-        guard maxTokens >= 0 else { throw RPCError.invalidParams("maxTokens must not be negative", path: "params.maxTokens") }
+        // Bounds (topK, logprobs, maxTokens, sampling ranges) are in the params schema, checked before
+        // decoding; the engine checks its own sampling parameters too.
+        let topLogprobs = p.logprobs ?? 0, maxTokens = p.maxTokens ?? 256
         if let index = p.stopTokens?.firstIndex(where: { $0 < 0 || Int($0) >= model.tokenizer.vocabularySize }) {
             throw RPCError.invalidParams("stop token \(p.stopTokens![index]) is outside the vocabulary", path: "params.stopTokens[\(index)]")
         }

@@ -136,8 +136,7 @@ extension MinosServer {
             if let problem = sampling.problem() {
                 throw RPCError.invalidParams("\(problem.field) \(problem.message)", path: "params.\(problem.field)")
             }
-            let maxTokens = params.maxTokens ?? 512
-            guard maxTokens >= 1 else { throw RPCError.invalidParams("maxTokens must be at least 1", path: "params.maxTokens") }
+            let maxTokens = params.maxTokens ?? 512   // bounds: the params schema
             let chat = Self.chatPrompt([ChatMessage(role: "user", content: Critique.request(question: params.question, solution: params.solution))],
                                        model: model)
             let request = GenerationRequest(prompt: chat.tokens, sampling: sampling, maxTokens: maxTokens, stopTokens: chat.stopTokens)

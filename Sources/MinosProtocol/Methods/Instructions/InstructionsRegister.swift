@@ -32,8 +32,8 @@ public enum InstructionsRegister: RPCMethod, DocumentedMethod {
         ParamDoc("answers", "AutoIF answers: {func, cases} objects or model replies containing one.",
                  Schema.array(Schema.oneOf(Schema.string, Schema.object(["func": Schema.string, "cases": Schema.array(InstructionWire.caseSchema)])))),
         ParamDoc("minAccuracy", "Keep functions at or above this accuracy on kept cases (default 0.8).", ["type": "number", "minimum": 0, "maximum": 1]),
-        ParamDoc("minFunctions", "Refuse unless at least this many functions survive (default 1).", Schema.integer(minimum: 0)),
-        ParamDoc("minCases", "Refuse unless at least this many cases survive (default 1).", Schema.integer(minimum: 0)),
+        ParamDoc("minFunctions", "Refuse unless at least this many functions survive (default 1).", Schema.integer(minimum: 0, maximum: 10_000)),
+        ParamDoc("minCases", "Refuse unless at least this many cases survive (default 1).", Schema.integer(minimum: 0, maximum: 100_000)),
         InstructionWire.timeout,
     ]
     public static let resultSchema: JSONValue? = InstructionWire.instructionSchema

@@ -125,7 +125,8 @@ public enum InstructionWire {
         Schema.array(Schema.string))
     static let instructionID = ParamDoc("instructionId", "A registered instruction whose kept functions to use.", Schema.integer)
     static let responses = ParamDoc("responses", "The responses to check.", Schema.array(Schema.string), required: true)
-    static let timeout = ParamDoc("timeoutSeconds", "Per-call time limit (default: the daemon's, 5 s).", Schema.number)
+    static let timeout = ParamDoc("timeoutSeconds", "Per-call time limit in seconds (default: the daemon's, 5 s; above 0, at most 300).",
+                                  ["type": "number", "exclusiveMinimum": 0, "maximum": 300])
 }
 
 extension ErrorCode {

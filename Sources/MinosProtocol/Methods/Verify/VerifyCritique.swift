@@ -45,7 +45,7 @@ public enum VerifyCritique: RPCMethod, DocumentedMethod {
         ParamDoc("question", "The problem.", Schema.string, required: true),
         ParamDoc("solution", "The solution to critique.", Schema.string, required: true),
         ParamDoc("maxTokens", "Most feedback tokens (default 512).", Schema.integer(minimum: 1)),
-        ParamDoc("temperature", "Sampling temperature (default 0: greedy).", ["type": "number", "minimum": 0]),
+        ParamDoc("temperature", "Sampling temperature (default 0: greedy; at most 100).", ["type": "number", "minimum": 0, "maximum": 100]),
         ParamDoc("seed", "Random seed.", Schema.integer(minimum: 0)),
     ]
     public static let resultSchema: JSONValue? = Schema.object([

@@ -1,0 +1,113 @@
+import JSON
+import JSONRPC
+
+/// Checks a request's params against the method's declared `ParamDoc` schemas before they are
+/// decoded, so the bounds the OpenRPC document publishes are the bounds the daemon enforces: one
+/// declaration for both. Covers what the schemas say about numbers (`type` integer/number,
+/// `minimum`, `maximum`, `exclusiveMinimum`, `exclusiveMaximum`), at any depth reached through
+/// `properties` and `items`; shapes and required members are left to decoding, which reports them
+/// with their JSON path too.
+public enum ParamValidator {
+    /// The declared params of every method, by name.
+    static let declared: [String: [ParamDoc]] = Dictionary(
+        MethodRegistry.all.map { ($0.name, $0.params) }, uniquingKeysWith: { first, _ in first })
+
+    /// Checks `params` of `method` against its declaration (nothing for an undeclared method).
+    public static func validate(method: String, params: JSONValue) throws(RPCError) {
+        guard let docs = declared[method] else { return }
+        do {
+            try validate(params, against: docs)
+        } catch let error as RPCError {
+            throw error
+        } catch {
+            throw RPCError(.internalError, "\(error)")
+        }
+    }
+
+    /// Throws -32602 naming the first param outside its declared bounds.
+    public static func validate(_ params: JSONValue, against docs: [ParamDoc]) throws {
+        guard case .object(let members) = params else { return }
+        for doc in docs {
+            guard let value = members[doc.name] else { continue }
+            try check(value, doc.schema, path: "params.\(doc.name)")
+        }
+    }
+
+    private static func check(_ value: JSONValue, _ schema: JSONValue, path: String) throws {
+        if let alternatives = schema["oneOf"]?.arrayValue {
+            // The value must satisfy one alternative whose type fits it.
+            let fitting = alternatives.filter { accepts($0, value) }
+            guard let first = fitting.first else { return }   // decoding reports the type
+            for alternative in fitting.dropFirst() where (try? check(value, alternative, path: path)) != nil { return }
+            try check(value, first, path: path)
+            return
+        }
+        switch value {
+        case .int, .double:
+            try checkNumber(value, schema, path: path)
+        case .array(let items):
+            if let itemSchema = schema["items"] {
+                for (index, item) in items.enumerated() { try check(item, itemSchema, path: "\(path)[\(index)]") }
+            }
+        case .object(let members):
+            if case .object(let properties)? = schema["properties"] {
+                for (name, propertySchema) in properties {
+                    if let member = members[name] { try check(member, propertySchema, path: "\(path).\(name)") }
+                }
+            }
+        default:
+            break
+        }
+    }
+
+    /// Whether `schema` is meant for a value of this JSON type (a schema without a type takes any).
+    private static func accepts(_ schema: JSONValue, _ value: JSONValue) -> Bool {
+        guard let type = schema["type"]?.stringValue else { return true }
+        switch value {
+        case .int: return type == "integer" || type == "number"
+        case .double: return type == "number"
+        case .string: return type == "string"
+        case .array: return type == "array"
+        case .object: return type == "object"
+        case .bool: return type == "boolean"
+        case .null: return type == "null"
+        }
+    }
+
+    private static func checkNumber(_ value: JSONValue, _ schema: JSONValue, path: String) throws {
+        let x: Double
+        switch value {
+        case .int(let i): x = Double(i)
+        case .double(let d): x = d
+        default: return
+        }
+        let name = path.split(separator: ".").last.map(String.init) ?? path
+        if schema["type"]?.stringValue == "integer", case .double(let d) = value, d.rounded() != d {
+            throw RPCError.invalidParams("\(name) must be an integer", path: path)
+        }
+        if let minimum = number(schema["minimum"]), x < minimum {
+            throw RPCError.invalidParams("\(name) must be at least \(text(minimum))", path: path)
+        }
+        if let maximum = number(schema["maximum"]), x > maximum {
+            throw RPCError.invalidParams("\(name) must be at most \(text(maximum))", path: path)
+        }
+        if let minimum = number(schema["exclusiveMinimum"]), x <= minimum {
+            throw RPCError.invalidParams("\(name) must be above \(text(minimum))", path: path)
+        }
+        if let maximum = number(schema["exclusiveMaximum"]), x >= maximum {
+            throw RPCError.invalidParams("\(name) must be below \(text(maximum))", path: path)
+        }
+    }
+
+    private static func number(_ value: JSONValue?) -> Double? {
+        switch value {
+        case .int(let i)?: return Double(i)
+        case .double(let d)?: return d
+        default: return nil
+        }
+    }
+
+    private static func text(_ x: Double) -> String {
+        x.rounded() == x && abs(x) < 1e15 ? String(Int64(x)) : String(x)
+    }
+}
