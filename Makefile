@@ -6,7 +6,7 @@ BIN_DEBUG = .build/debug
 BIN_RELEASE = .build/release
 ARGS ?=
 
-.PHONY: all deps models build release run test test-swift test-clients bench protocol examples clean
+.PHONY: all deps models build release run test test-swift test-clients bench protocol examples fuzz fuzz-ci clean
 
 all: build
 
@@ -45,6 +45,18 @@ test-clients: build
 ## Benchmarks, built in release mode. Pick one: make bench ARGS="rpc"
 bench: release
 	$(BIN_RELEASE)/minos-bench $(if $(ARGS),$(ARGS),rpc)
+
+## Coverage-guided fuzzing (libFuzzer + ASan through swiftc): framer+JSON, GGUF, tokenizers, answers,
+## IFEval. FUZZ_SECONDS per target (default 600); pick targets with FUZZ_TARGETS="gguf answers".
+## Findings land in .build-fuzz/artifacts/<target>/. See Fuzz/README.md.
+FUZZ_SECONDS ?= 600
+FUZZ_TARGETS ?=
+fuzz:
+	FUZZ_SECONDS=$(FUZZ_SECONDS) bash scripts/fuzz.sh $(FUZZ_TARGETS)
+
+## The short bounded run CI does (20 s per target).
+fuzz-ci:
+	FUZZ_SECONDS=20 bash scripts/fuzz.sh
 
 ## Regenerate protocol/minos.openrpc.json from the method types.
 protocol: build
