@@ -110,7 +110,10 @@ public final class Transformer: @unchecked Sendable {
             linear(block.gate, h, tokens: T, bias: nil, gate, scratch: s)
             linear(block.up, h, tokens: T, bias: nil, up, scratch: s)
             Operations.swiGLU(gate, up, count: T * c.feedForwardLength)
-            linear(block.down, gate, tokens: T, bias: nil, h, scratch: s)
+            // The down projection's input (SwiGLU products) has the widest range of any activation,
+            // so 8-bit blocks lose the most there: it stays exact on the q8 path too, which keeps
+            // that path's deviation from the f32 model within llama.cpp's.
+            linear(block.down, gate, tokens: T, bias: nil, h, scratch: s, precision: .exact)
             for i in 0..<(T * e) { x[i] += h[i] }
         }
 
@@ -143,8 +146,8 @@ public final class Transformer: @unchecked Sendable {
     }
 
     private func linear(_ w: WeightMatrix, _ x: UnsafeMutablePointer<Float>, tokens: Int, bias: [Float]?,
-                        _ y: UnsafeMutablePointer<Float>, scratch: ForwardScratch) {
-        Operations.linear(w, x, tokens: tokens, bias: bias, y, pool: pool, scratch: scratch, precision: precision)
+                        _ y: UnsafeMutablePointer<Float>, scratch: ForwardScratch, precision: ActivationPrecision? = nil) {
+        Operations.linear(w, x, tokens: tokens, bias: bias, y, pool: pool, scratch: scratch, precision: precision ?? self.precision)
     }
 
     /// Causal attention of every (token, head) over the layer's cached entries of the token's own
