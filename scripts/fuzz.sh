@@ -32,8 +32,11 @@ folder_of() {
 }
 
 # module NAME FILE… : a static library and .swiftmodule for NAME from FILEs.
+declare -A BUILT=()
 module() {
   local name=$1; shift
+  [ -z "${BUILT[$name]:-}" ] || return 0
+  BUILT[$name]=1
   swiftc "${SWIFTFLAGS[@]}" -module-name "$name" -emit-module -emit-module-path "$OUT/modules/$name.swiftmodule" \
     -emit-library -static -o "$OUT/lib/lib$name.a" "$@"
 }
