@@ -23,8 +23,10 @@ public final class InProcessDaemon: DaemonClient, @unchecked Sendable {
     public init(_ configuration: ServerConfiguration = configuration()) throws {
         var configuration = configuration
         // Tests block threads of Swift's shared pool while they wait for replies; on a 2-core
-        // machine that pool has 2 threads, so the server's handlers get threads of their own.
-        if configuration.taskExecutor == nil { configuration.taskExecutor = ThreadPoolExecutor.shared }
+        // machine that pool has 2 threads, so each server's handlers get threads of their own
+        // (not shared with other servers, whose handlers may be busy), stopped with the server.
+        let executor = ThreadPoolExecutor(threads: 4)
+        if configuration.taskExecutor == nil { configuration.taskExecutor = executor }
         let (server, client) = InMemoryTransport.pair()
         self.client = client
         inbox = MessageInbox(endFailure: { .exited(-1, "in-process server stopped") })
@@ -40,6 +42,7 @@ public final class InProcessDaemon: DaemonClient, @unchecked Sendable {
         Thread.detachNewThread { [self] in
             let status = daemon.run()
             server.closeOutput()
+            executor.stop()
             finished.lock()
             exitCode = code.value ?? status
             finished.broadcast()
@@ -90,14 +93,13 @@ private final class ExitCode: @unchecked Sendable {
 /// A task executor on threads of its own (see `InProcessDaemon.init`): jobs run in FIFO order on
 /// whichever of its threads is free. `condition` guards `jobs`.
 final class ThreadPoolExecutor: TaskExecutor, @unchecked Sendable {
-    static let shared = ThreadPoolExecutor(threads: 8)
-
     private let condition = NSCondition()
     private var jobs: [UnownedJob] = []
+    private var stopping = false
 
     init(threads: Int) {
         for index in 0..<threads {
-            let thread = Thread { [unowned self] in self.work() }
+            let thread = Thread { [self] in self.work() }
             thread.name = "in-process-server-\(index)"
             thread.start()
         }
@@ -111,10 +113,22 @@ final class ThreadPoolExecutor: TaskExecutor, @unchecked Sendable {
         condition.unlock()
     }
 
+    /// Lets the threads end once the queue is empty (jobs still queued run first).
+    func stop() {
+        condition.lock()
+        stopping = true
+        condition.broadcast()
+        condition.unlock()
+    }
+
     private func work() {
         while true {
             condition.lock()
-            while jobs.isEmpty { condition.wait() }
+            while jobs.isEmpty && !stopping { condition.wait() }
+            if jobs.isEmpty {
+                condition.unlock()
+                return
+            }
             let job = jobs.removeFirst()
             condition.unlock()
             job.runSynchronously(on: asUnownedTaskExecutor())
