@@ -298,6 +298,8 @@ let package = Package(
             name: "ServerTests",
             dependencies: [
                 "TestSupport",
+                "Engine",
+                "StepVerification",
                 "JSON",
                 "JSONRPC",
                 "MinosProtocol",

@@ -24,6 +24,19 @@ public struct SamplingParameters: Sendable, Equatable {
 
     public init() {}
 
+    public init(temperature: Double, topK: Int?, topP: Double?, minP: Double?, repetitionPenalty: Double,
+                frequencyPenalty: Double, presencePenalty: Double, penaltyWindow: Int, seed: UInt64?) {
+        self.temperature = temperature
+        self.topK = topK
+        self.topP = topP
+        self.minP = minP
+        self.repetitionPenalty = repetitionPenalty
+        self.frequencyPenalty = frequencyPenalty
+        self.presencePenalty = presencePenalty
+        self.penaltyWindow = penaltyWindow
+        self.seed = seed
+    }
+
     public static let greedy: SamplingParameters = {
         var p = SamplingParameters()
         p.temperature = 0

@@ -59,7 +59,7 @@ public final class Connection: @unchecked Sendable {
     private var requestHandlers: [String: Handler] = [:]
     private var notificationHandlers: [String: @Sendable (JSONValue) -> Void] = [:]
     private var gate: Gate?
-    private var paramsValidator: ParamsValidator?
+    private var paramsPreparer: ParamsPreparer?
     private var errorMapper: ErrorMapper = { error in RPCError(.internalError, "\(error)") }
 
     private struct State {
@@ -127,9 +127,11 @@ public final class Connection: @unchecked Sendable {
 
     /// Checks a request's params before they are decoded (the server derives it from the methods'
     /// declared schemas); the error it throws is the reply.
-    public typealias ParamsValidator = @Sendable (_ method: String, _ params: JSONValue) throws(RPCError) -> Void
+    /// Checks a request's params before its handler decodes them and returns the params to decode
+    /// (with declared defaults filled in, say); a thrown error is the reply.
+    public typealias ParamsPreparer = @Sendable (_ method: String, _ params: JSONValue) throws(RPCError) -> JSONValue
 
-    public func setParamsValidator(_ validator: @escaping ParamsValidator) { self.paramsValidator = validator }
+    public func setParamsPreparer(_ preparer: @escaping ParamsPreparer) { self.paramsPreparer = preparer }
 
     public func setErrorMapper(_ mapper: @escaping ErrorMapper) { self.errorMapper = mapper }
 
@@ -330,7 +332,8 @@ public final class Connection: @unchecked Sendable {
         handler(params)
     }
 
-    private func handleRequest(id: RequestID, method: String, params: JSONValue, batch: BatchReply?) {
+    private func handleRequest(id: RequestID, method: String, params given: JSONValue, batch: BatchReply?) {
+        var params = given
         if let refusal = gate?(method, true) {
             reject(id: id.json, refusal, batch)
             return
@@ -339,9 +342,9 @@ public final class Connection: @unchecked Sendable {
             reject(id: id.json, RPCError(.methodNotFound, "method not found: \(method)"), batch)
             return
         }
-        if let paramsValidator {
+        if let paramsPreparer {
             do {
-                try paramsValidator(method, params)
+                params = try paramsPreparer(method, params)
             } catch {
                 reject(id: id.json, error, batch)
                 return

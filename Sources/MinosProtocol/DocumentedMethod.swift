@@ -16,18 +16,40 @@ extension DocumentedMethod {
     public static var errors: [ErrorCode] { [] }
 }
 
-/// One named member of a method's params object.
+/// One named member of a method's params object, declared once: its name, doc, JSON Schema (type
+/// and bounds) and default. The OpenRPC document publishes it, `ParamValidator` enforces its bounds
+/// and fills in its default before the handler decodes the params, so a handler never restates
+/// either.
 public struct ParamDoc: Sendable {
     public var name: String
     public var summary: String
-    public var schema: JSONValue
+    /// The schema as declared, without the default.
+    public var declaredSchema: JSONValue
+    /// The value an absent param takes; nil when there is none (or it depends on something else,
+    /// which the summary then says).
+    public var defaultValue: JSONValue?
     public var required: Bool
 
-    public init(_ name: String, _ summary: String, _ schema: JSONValue, required: Bool = false) {
+    public init(_ name: String, _ summary: String, _ schema: JSONValue, default defaultValue: JSONValue? = nil,
+                required: Bool = false) {
         self.name = name
         self.summary = summary
-        self.schema = schema
+        self.declaredSchema = schema
+        self.defaultValue = defaultValue
         self.required = required
+    }
+
+    /// The published schema: the declared one with its `default`.
+    public var schema: JSONValue {
+        guard let defaultValue, case .object(var members) = declaredSchema else { return declaredSchema }
+        members["default"] = defaultValue
+        return .object(members)
+    }
+
+    /// The published summary: the declared one, and the default where there is one.
+    public var documentation: String {
+        guard let defaultValue else { return summary }
+        return summary + " Default: \(defaultValue.serializedString())."
     }
 }
 

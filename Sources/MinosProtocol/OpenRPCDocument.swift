@@ -15,7 +15,7 @@ public enum OpenRPCDocument {
                 "params": .array(method.params.map { param in
                     [
                         "name": .string(param.name),
-                        "summary": .string(param.summary),
+                        "summary": .string(param.documentation),
                         "required": .bool(param.required),
                         "schema": param.schema,
                     ]

@@ -2,8 +2,8 @@ import JSON
 import JSONRPC
 
 /// Checks a request's params against the method's declared `ParamDoc` schemas before they are
-/// decoded, so the bounds the OpenRPC document publishes are the bounds the daemon enforces: one
-/// declaration for both. Covers what the schemas say about numbers (`type` integer/number,
+/// decoded, and fills in the declared default of every absent param, so the bounds and defaults the
+/// OpenRPC document publishes are the ones the daemon applies: one declaration for both. Covers what the schemas say about numbers (`type` integer/number,
 /// `minimum`, `maximum`, `exclusiveMinimum`, `exclusiveMaximum`), at any depth reached through
 /// `properties` and `items`; shapes and required members are left to decoding, which reports them
 /// with their JSON path too.
@@ -14,13 +14,55 @@ public enum ParamValidator {
 
     /// Checks `params` of `method` against its declaration (nothing for an undeclared method).
     public static func validate(method: String, params: JSONValue) throws(RPCError) {
-        guard let docs = declared[method] else { return }
+        _ = try prepare(method: method, params: params)
+    }
+
+    /// The params to decode: checked against the declaration, with the declared default of every
+    /// absent (or null) param filled in, at any depth a schema declares one. By-position params
+    /// and undeclared methods pass through unchanged.
+    public static func prepare(method: String, params: JSONValue) throws(RPCError) -> JSONValue {
+        guard let docs = declared[method] else { return params }
         do {
             try validate(params, against: docs)
         } catch let error as RPCError {
             throw error
         } catch {
             throw RPCError(.internalError, "\(error)")
+        }
+        return withDefaults(params, docs)
+    }
+
+    /// `params` with the declared defaults filled in.
+    public static func withDefaults(_ params: JSONValue, _ docs: [ParamDoc]) -> JSONValue {
+        guard case .object(var members) = params else { return params }
+        for doc in docs {
+            if let value = members[doc.name], value != .null {
+                members[doc.name] = filled(value, doc.declaredSchema)
+            } else if let value = doc.defaultValue {
+                members[doc.name] = value
+            }
+        }
+        return .object(members)
+    }
+
+    /// Nested defaults: members of objects whose schema declares `properties` with a `default`.
+    private static func filled(_ value: JSONValue, _ schema: JSONValue) -> JSONValue {
+        switch value {
+        case .object(var members):
+            guard case .object(let properties)? = schema["properties"] else { return value }
+            for (name, propertySchema) in properties {
+                if let member = members[name], member != .null {
+                    members[name] = filled(member, propertySchema)
+                } else if let value = propertySchema["default"] {
+                    members[name] = value
+                }
+            }
+            return .object(members)
+        case .array(let items):
+            guard let itemSchema = schema["items"] else { return value }
+            return .array(items.map { filled($0, itemSchema) })
+        default:
+            return value
         }
     }
 

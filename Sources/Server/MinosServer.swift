@@ -57,7 +57,7 @@ public final class MinosServer: Sendable {
         connection.setGate { method, isRequest in lifecycle.admit(method: method, isRequest: isRequest) }
         connection.setErrorMapper(ErrorMapping.rpcError(for:))
         // Bounds are declared once, in each method's params schema (what rpc.discover publishes).
-        connection.setParamsValidator { method, params throws(RPCError) in try ParamValidator.validate(method: method, params: params) }
+        connection.setParamsPreparer { method, params throws(RPCError) in try ParamValidator.prepare(method: method, params: params) }
         registerLifecycleHandlers()
         registerDaemonHandlers()
         registerVerifyHandlers()

@@ -1,6 +1,8 @@
+import Engine
 import Foundation
 import JSON
 import MinosProtocol
+import StepVerification
 import TestSupport
 import Testing
 
@@ -90,5 +92,73 @@ struct ParamBoundsTests {
             }
         }
         #expect(checked > 30)
+    }
+}
+
+/// Each param's default is declared once, beside its bounds: the schema publishes it, the daemon
+/// fills it in before the handler decodes, and it lies inside the bounds it is published with.
+@Suite("Param defaults: declared once, published and applied")
+struct ParamDefaultsTests {
+    @Test("every published default satisfies its own schema and is filled in for an absent param")
+    func defaultsAreValidAndApplied() throws {
+        var count = 0
+        for method in MethodRegistry.all {
+            for doc in method.params {
+                guard let value = doc.defaultValue else { continue }
+                count += 1
+                #expect(doc.schema["default"] == value, "\(method.name) \(doc.name): the schema does not publish its default")
+                #expect(doc.documentation.contains(value.serializedString()), "\(method.name) \(doc.name): the summary does not say its default")
+                #expect(throws: Never.self, "\(method.name) \(doc.name)=\(value.serializedString()) is outside its own bounds") {
+                    try ParamValidator.validate(.object([doc.name: value]), against: method.params)
+                }
+                if let allowed = doc.schema["enum"]?.arrayValue {
+                    #expect(allowed.contains(value), "\(method.name) \(doc.name): default not among \(allowed)")
+                }
+                let prepared = try ParamValidator.prepare(method: method.name, params: [:])
+                #expect(prepared[doc.name] == value, "\(method.name) \(doc.name): absent but not filled in")
+                let given = try ParamValidator.prepare(method: method.name, params: .object([doc.name: value]))
+                #expect(given[doc.name] == value)
+            }
+        }
+        #expect(count > 30)
+        // Nested: a pair of verify/answerBatch without referenceForm gets the declared one.
+        let batch = try ParamValidator.prepare(method: "verify/answerBatch", params: ["pairs": [["answer": "1", "reference": "1"]]])
+        #expect(batch["pairs"]?[0]?["referenceForm"] == "auto")
+        #expect(batch["pairs"]?[0]?["kind"] == nil)   // a pair's kind defaults to the batch's, which the handler applies
+    }
+
+    @Test("text/generate's declared sampling defaults are the engine's own")
+    func samplingDefaultsMatchTheEngine() throws {
+        let docs = Dictionary(uniqueKeysWithValues: TextGenerate.params.map { ($0.name, $0.defaultValue) })
+        func number(_ name: String) -> Double? { docs[name]??.doubleValue }
+        let engine = SamplingParameters()
+        #expect(number("temperature") == engine.temperature)
+        #expect(number("topK").map(Int.init) == engine.topK)
+        #expect(number("topP") == engine.topP)
+        #expect(number("minP") == engine.minP)
+        #expect(number("repetitionPenalty") == engine.repetitionPenalty)
+        #expect(number("frequencyPenalty") == engine.frequencyPenalty)
+        #expect(number("presencePenalty") == engine.presencePenalty)
+        #expect(number("penaltyWindow").map(Int.init) == engine.penaltyWindow)
+    }
+
+    @Test("the declared verifier profile default names a built-in profile")
+    func profileDefaultIsBuiltIn() throws {
+        let value = try #require(VerifySteps.params.first { $0.name == "profile" }?.defaultValue?.stringValue)
+        #expect(VerifierProfile.builtIn.contains { $0.name == value })
+    }
+
+    @Test("a generation without sampling params equals one that sends every declared default")
+    func omittedEqualsDeclared() throws {
+        let d = try InProcessDaemon(InProcessDaemon.configuration())
+        _ = try d.call("model/load", ["path": .string(try syntheticModelPath()), "name": "tiny"])
+        var explicit: [String: JSONValue] = ["model": "tiny", "prompt": "once upon", "seed": 7]
+        for doc in TextGenerate.params { if let value = doc.defaultValue { explicit[doc.name] = value } }
+        explicit["maxTokens"] = 24
+        let omitted: JSONValue = ["model": "tiny", "prompt": "once upon", "seed": 7, "maxTokens": 24]
+        let a = try #require(try d.call("text/generate", omitted)["result"])
+        let b = try #require(try d.call("text/generate", .object(explicit))["result"])
+        #expect(a["tokens"] == b["tokens"])
+        #expect(a["tokenCount"] == 24)
     }
 }

@@ -10,8 +10,8 @@ public enum DaemonSleep: RPCMethod, DocumentedMethod {
 
     public struct Params: Codable, Sendable {
         public var milliseconds: Int
-        /// How many progress reports to send between begin and end (default 4).
-        public var steps: Int?
+        /// How many progress reports to send between begin and end.
+        public var steps: Int
     }
 
     public struct Result: Codable, Sendable {
@@ -21,7 +21,7 @@ public enum DaemonSleep: RPCMethod, DocumentedMethod {
 
     public static let params = [
         ParamDoc("milliseconds", "How long to sleep.", Schema.integer(minimum: 0, maximum: Int64(maximumMilliseconds)), required: true),
-        ParamDoc("steps", "Progress reports between begin and end (default 4).", Schema.integer(minimum: 1, maximum: 1000)),
+        ParamDoc("steps", "Progress reports between begin and end.", Schema.integer(minimum: 1, maximum: 1000), default: 4),
         Schema.workDoneToken,
     ]
     public static let resultSchema: JSONValue? = Schema.object(["sleptMilliseconds": Schema.integer], required: ["sleptMilliseconds"])

@@ -31,7 +31,7 @@ extension MinosServer {
         }
 
         connection.register(DaemonSleep.self) { params, context in
-            let steps = params.steps ?? 4   // bounds: the params schema
+            let steps = params.steps
             context.beginProgress(title: "Sleeping", percentage: 0)
             let slice = Duration.milliseconds(params.milliseconds) / steps
             for step in 1...steps {

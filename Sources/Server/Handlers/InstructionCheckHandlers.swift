@@ -8,11 +8,11 @@ extension MinosServer {
     func registerInstructionCheckHandlers() {
         connection.register(InstructionsCheck.self) { params, _ in
             let prepared = try Self.prepare(params.instructions, prompt: params.prompt, path: "params.instructions")
-            return Self.check(prepared, response: params.response, prompt: params.prompt, mode: params.mode ?? .both)
+            return Self.check(prepared, response: params.response, prompt: params.prompt, mode: params.mode)
         }
 
         connection.register(InstructionsCheckBatch.self) { params, context in
-            let mode = params.mode ?? .both
+            let mode = params.mode
             // Validate every row before checking any, so a bad row fails the request at once.
             let prepared = try params.rows.enumerated().map { index, row in
                 try Self.prepare(row.instructions, prompt: row.prompt, path: "params.rows[\(index)].instructions")

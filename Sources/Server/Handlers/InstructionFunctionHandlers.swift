@@ -13,8 +13,7 @@ extension MinosServer {
         }
 
         connection.register(InstructionsList.self) { [self] params, _ in
-            // Bounds: the params schema, checked before decoding (ParamValidator).
-            let (items, total) = try store.listInstructions(limit: params.limit ?? 100, offset: params.offset ?? 0)
+            let (items, total) = try store.listInstructions(limit: params.limit, offset: params.offset)
             return InstructionsList.Result(instructions: items.map {
                 .init(id: $0.id, instruction: $0.instruction, createdAt: $0.createdAt,
                       keptFunctions: $0.keptFunctions, keptCases: $0.keptCases)
@@ -42,17 +41,16 @@ extension MinosServer {
         }
 
         connection.register(InstructionsFilter.self) { [self] params, context in
-            let threshold = params.threshold ?? 0.5, maxPairs = params.maxPairs ?? 100
             let functions = try functionSources(id: params.instructionId, functions: params.functions)
             let evaluation = try await evaluate(functions, params.responses, params.timeoutSeconds, context)
-            let pairs = params.pairs == true
-                ? ResponseEvaluation.pairs(evaluation.results, limit: maxPairs).map {
+            let pairs = params.pairs
+                ? ResponseEvaluation.pairs(evaluation.results, limit: params.maxPairs).map {
                     InstructionsFilter.Result.Pair(chosen: params.responses[$0.chosen], rejected: params.responses[$0.rejected],
                                                    chosenIndex: $0.chosen, rejectedIndex: $0.rejected)
                 }
                 : nil
             return InstructionsFilter.Result(
-                kept: ResponseEvaluation.kept(evaluation.results, threshold: threshold),
+                kept: ResponseEvaluation.kept(evaluation.results, threshold: params.threshold),
                 passRates: evaluation.results.map(\.passRate), pairs: pairs,
                 skipped: evaluation.skipped.map { .init(index: $0.0, reason: $0.1) })
         }
@@ -62,9 +60,9 @@ extension MinosServer {
         guard !params.instruction.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
             throw RPCError.invalidParams("instruction must not be empty", path: "params.instruction")
         }
-        var functions = params.functions ?? []
-        var cases = (params.cases ?? []).map { VerificationCase(input: $0.input, output: $0.output) }
-        for (index, answer) in (params.answers ?? []).enumerated() {
+        var functions = params.functions
+        var cases = params.cases.map { VerificationCase(input: $0.input, output: $0.output) }
+        for (index, answer) in params.answers.enumerated() {
             do throws(AutoIFAnswer.ParseError) {
                 let parsed = try AutoIFAnswer.parse(answer)
                 functions.append(parsed.function)
@@ -77,7 +75,7 @@ extension MinosServer {
             throw RPCError.invalidParams("give at least one function (in functions or answers)", path: "params.functions")
         }
         let policy = CrossValidation.Policy(
-            minAccuracy: params.minAccuracy ?? 0.8, minFunctions: params.minFunctions ?? 1, minCases: params.minCases ?? 1,
+            minAccuracy: params.minAccuracy, minFunctions: params.minFunctions, minCases: params.minCases,
             timeout: timeout(params.timeoutSeconds))
         let report = try await CrossValidation.run(functions: functions, cases: cases, policy: policy, runner: sandbox)
         let stored = StoredInstruction(

@@ -29,9 +29,9 @@ extension MinosServer {
 
         connection.register(TextTokenize.self) { [self] params, _ in
             let model = try engine.model(params.model)
-            let tokens = model.tokenizer.encode(params.text, addSpecial: params.addSpecial ?? true,
-                                                parseSpecial: params.parseSpecial ?? false)
-            let pieces = params.pieces == true
+            let tokens = model.tokenizer.encode(params.text, addSpecial: params.addSpecial,
+                                                parseSpecial: params.parseSpecial)
+            let pieces = params.pieces
                 ? tokens.map { String(decoding: model.tokenizer.piece($0), as: UTF8.self) } : nil
             return TextTokenize.Result(tokens: tokens, pieces: pieces)
         }
@@ -42,7 +42,7 @@ extension MinosServer {
                 throw RPCError.invalidParams("token \(params.tokens[index]) is outside the vocabulary of \(model.tokenizer.vocabularySize)",
                                              path: "params.tokens[\(index)]")
             }
-            return TextDetokenize.Result(text: model.tokenizer.decode(params.tokens, skipSpecial: params.skipSpecial ?? false))
+            return TextDetokenize.Result(text: model.tokenizer.decode(params.tokens, skipSpecial: params.skipSpecial))
         }
     }
 

@@ -26,8 +26,8 @@ extension MinosServer {
 
         connection.register(TextScore.self) { [self] params, _ in
             let model = try engine.model(params.model)
-            let topK = params.topK ?? 0
-            let special = params.parseSpecial ?? false
+            let topK = params.topK
+            let special = params.parseSpecial
             let prompt = try Self.tokens(params.prompt, field: "prompt", addSpecial: true, parseSpecial: special, model: model)
             let continuation = try Self.tokens(params.continuation, field: "continuation", addSpecial: false,
                                                parseSpecial: special, model: model)
@@ -54,28 +54,18 @@ extension MinosServer {
     }
 
     static func generationRequest(_ p: TextGenerate.Params, model: LoadedModel) throws -> GenerationRequest {
-        var sampling = SamplingParameters()
-        if let v = p.temperature { sampling.temperature = v }
-        if let v = p.topK { sampling.topK = v }
-        if let v = p.topP { sampling.topP = v }
-        if let v = p.minP { sampling.minP = v }
-        if let v = p.repetitionPenalty { sampling.repetitionPenalty = v }
-        if let v = p.frequencyPenalty { sampling.frequencyPenalty = v }
-        if let v = p.presencePenalty { sampling.presencePenalty = v }
-        if let v = p.penaltyWindow { sampling.penaltyWindow = v }
-        sampling.seed = p.seed
+        let sampling = SamplingParameters(
+            temperature: p.temperature, topK: p.topK, topP: p.topP, minP: p.minP, repetitionPenalty: p.repetitionPenalty,
+            frequencyPenalty: p.frequencyPenalty, presencePenalty: p.presencePenalty, penaltyWindow: p.penaltyWindow, seed: p.seed)
         if let problem = sampling.problem() {
             throw RPCError.invalidParams("\(problem.field) \(problem.message)", path: "params.\(problem.field)")
         }
-        // Bounds (topK, logprobs, maxTokens, sampling ranges) are in the params schema, checked before
-        // decoding; the engine checks its own sampling parameters too.
-        let topLogprobs = p.logprobs ?? 0, maxTokens = p.maxTokens ?? 256
-        if let index = p.stopTokens?.firstIndex(where: { $0 < 0 || Int($0) >= model.tokenizer.vocabularySize }) {
-            throw RPCError.invalidParams("stop token \(p.stopTokens![index]) is outside the vocabulary", path: "params.stopTokens[\(index)]")
+        if let index = p.stopTokens.firstIndex(where: { $0 < 0 || Int($0) >= model.tokenizer.vocabularySize }) {
+            throw RPCError.invalidParams("stop token \(p.stopTokens[index]) is outside the vocabulary", path: "params.stopTokens[\(index)]")
         }
 
         let prompt: [Int32]
-        var stopTokens = p.stopTokens ?? []
+        var stopTokens = p.stopTokens
         switch (p.prompt, p.messages) {
         case (let input?, nil):
             prompt = try tokens(input, field: "prompt", addSpecial: true, parseSpecial: false, model: model)
@@ -87,8 +77,8 @@ extension MinosServer {
         default:
             throw RPCError.invalidParams("give exactly one of prompt and messages", path: "params")
         }
-        return GenerationRequest(prompt: prompt, sampling: sampling, maxTokens: maxTokens, stopStrings: p.stop ?? [],
-                                 stopTokens: stopTokens, ignoreEOS: p.ignoreEOS ?? false, topLogprobs: topLogprobs)
+        return GenerationRequest(prompt: prompt, sampling: sampling, maxTokens: p.maxTokens, stopStrings: p.stop,
+                                 stopTokens: stopTokens, ignoreEOS: p.ignoreEOS, topLogprobs: p.logprobs)
     }
 
     /// Chat messages rendered with the model's own template, tokenized (special-token texts parsed),

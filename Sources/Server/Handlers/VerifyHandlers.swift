@@ -13,7 +13,7 @@ extension MinosServer {
         }
 
         connection.register(VerifyAnswerBatch.self) { params, context in
-            let kind = params.kind ?? .auto
+            let kind = params.kind
             // Validate every pair before checking any.
             for (index, pair) in params.pairs.enumerated() where (pair.solution == nil) == (pair.answer == nil) {
                 throw RPCError.invalidParams("give exactly one of solution and answer", path: "params.pairs[\(index)]")
@@ -29,7 +29,7 @@ extension MinosServer {
 
     static func verdict(_ pair: VerifyWire.Pair, defaultKind: VerifyWire.Kind, path: String) throws -> VerifyWire.Verdict {
         let kind = AnswerKind(rawValue: (pair.kind ?? defaultKind).rawValue) ?? .auto
-        let form = ReferenceForm(rawValue: (pair.referenceForm ?? .auto).rawValue) ?? .auto
+        let form = ReferenceForm(rawValue: pair.referenceForm.rawValue) ?? .auto
         switch (pair.solution, pair.answer) {
         case (let solution?, nil):
             return wire(AnswerChecker.check(solution: solution, reference: pair.reference, kind: kind, referenceForm: form))
@@ -97,7 +97,7 @@ extension MinosServer {
     func registerRankHandler() {
         connection.register(VerifyRank.self) { [self] params, _ in
             guard !params.candidates.isEmpty else { throw RPCError.invalidParams("give at least one candidate", path: "params.candidates") }
-            let method = CandidateRanking.Method(rawValue: (params.method ?? .majority).rawValue)!
+            let method = CandidateRanking.Method(rawValue: params.method.rawValue)!
             var scores: [Double]?
             if method.needsVerifier {
                 guard let name = params.model else {
@@ -117,8 +117,7 @@ extension MinosServer {
     }
 
     /// A built-in profile, or one stored with verify/profiles/save.
-    func profile(_ name: String?) throws -> VerifierProfile {
-        let wanted = name ?? VerifierProfile.mathShepherd.name
+    func profile(_ wanted: String) throws -> VerifierProfile {
         if let builtIn = VerifierProfile.builtIn.first(where: { $0.name == wanted }) { return builtIn }
         guard let definition = try store.verifierProfile(named: wanted) else {
             throw RPCError.invalidParams("unknown verifier profile '\(wanted)'; built-in: \(VerifierProfile.builtIn.map(\.name).joined(separator: ", ")), or save one with verify/profiles/save",
@@ -131,15 +130,14 @@ extension MinosServer {
         connection.register(VerifyCritique.self) { [self] params, _ in
             let model = try engine.model(params.model)
             var sampling = SamplingParameters()
-            sampling.temperature = params.temperature ?? 0
+            sampling.temperature = params.temperature
             sampling.seed = params.seed
             if let problem = sampling.problem() {
                 throw RPCError.invalidParams("\(problem.field) \(problem.message)", path: "params.\(problem.field)")
             }
-            let maxTokens = params.maxTokens ?? 512   // bounds: the params schema
-            let chat = Self.chatPrompt([ChatMessage(role: "user", content: Critique.request(question: params.question, solution: params.solution))],
+                        let chat = Self.chatPrompt([ChatMessage(role: "user", content: Critique.request(question: params.question, solution: params.solution))],
                                        model: model)
-            let request = GenerationRequest(prompt: chat.tokens, sampling: sampling, maxTokens: maxTokens, stopTokens: chat.stopTokens)
+            let request = GenerationRequest(prompt: chat.tokens, sampling: sampling, maxTokens: params.maxTokens, stopTokens: chat.stopTokens)
             let feedback = try await model.generate(request).text
             let parsed = Critique.parse(feedback)
             return VerifyCritique.Result(feedback: feedback,

@@ -50,8 +50,8 @@ public enum CheckWire {
         "allFollowed": Schema.boolean,
     ], required: ["instructions", "allFollowed"])
     static let rowResultSchema = Schema.object(["strict": verdictSchema, "loose": verdictSchema])
-    static let mode = ParamDoc("mode", "strict, loose (also try the response without its first/last line and asterisks), or both (default).",
-                               Schema.enumeration(["strict", "loose", "both"]))
+    static let mode = ParamDoc("mode", "strict, loose (also try the response without its first/last line and asterisks), or both.",
+                               Schema.enumeration(["strict", "loose", "both"]), default: "both")
 }
 
 /// `instructions/check`: does one response follow IFEval's verifiable instructions? Each
@@ -67,7 +67,7 @@ public enum InstructionsCheck: RPCMethod, DocumentedMethod {
         public var response: String
         public var instructions: [CheckWire.Instruction]
         public var prompt: String?
-        public var mode: CheckWire.Mode?
+        public var mode: CheckWire.Mode
     }
 
     public typealias Result = CheckWire.RowResult
@@ -95,7 +95,7 @@ public enum InstructionsCheckBatch: RPCMethod, DocumentedMethod {
             public var prompt: String?
         }
         public var rows: [Row]
-        public var mode: CheckWire.Mode?
+        public var mode: CheckWire.Mode
     }
 
     public struct Result: Codable, Sendable {

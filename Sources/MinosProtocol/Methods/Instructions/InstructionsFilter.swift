@@ -2,8 +2,8 @@ import JSON
 import JSONRPC
 
 /// `instructions/filter`: AutoIF's rejection sampling. Keeps responses whose pass rate is above
-/// `threshold` (default 0.5) and, with `pairs: true`, emits DPO pairs: a chosen response (pass rate
-/// ≥ 0.5) with a rejected one (pass rate 0), at most `maxPairs` (default 100).
+/// `threshold` and, with `pairs: true`, emits DPO pairs: a chosen response (pass rate
+/// ≥ 0.5) with a rejected one (pass rate 0), at most `maxPairs`.
 public enum InstructionsFilter: RPCMethod, DocumentedMethod {
     public static let name = "instructions/filter"
     public static let summary = "Keeps responses above a pass-rate threshold (AutoIF) and can emit DPO pairs."
@@ -12,9 +12,9 @@ public enum InstructionsFilter: RPCMethod, DocumentedMethod {
         public var instructionId: Int64?
         public var functions: [String]?
         public var responses: [String]
-        public var threshold: Double?
-        public var pairs: Bool?
-        public var maxPairs: Int?
+        public var threshold: Double
+        public var pairs: Bool
+        public var maxPairs: Int
         public var timeoutSeconds: Double?
     }
 
@@ -45,9 +45,9 @@ public enum InstructionsFilter: RPCMethod, DocumentedMethod {
 
     public static let params = [
         InstructionWire.instructionID, InstructionWire.functionsSource, InstructionWire.responses,
-        ParamDoc("threshold", "Keep responses whose pass rate is above this (default 0.5).", ["type": "number", "minimum": 0, "maximum": 1]),
-        ParamDoc("pairs", "Also return DPO pairs (chosen: pass rate ≥ 0.5, rejected: 0).", Schema.boolean),
-        ParamDoc("maxPairs", "At most this many pairs (default 100).", Schema.integer(minimum: 0, maximum: 100_000)),
+        ParamDoc("threshold", "Keep responses whose pass rate is above this.", ["type": "number", "minimum": 0, "maximum": 1], default: 0.5),
+        ParamDoc("pairs", "Also return DPO pairs (chosen: pass rate ≥ 0.5, rejected: 0).", Schema.boolean, default: false),
+        ParamDoc("maxPairs", "At most this many pairs.", Schema.integer(minimum: 0, maximum: 100_000), default: 100),
         InstructionWire.timeout, Schema.workDoneToken,
     ]
     public static let resultSchema: JSONValue? = Schema.object([

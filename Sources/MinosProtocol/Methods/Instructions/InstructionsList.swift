@@ -7,8 +7,8 @@ public enum InstructionsList: RPCMethod, DocumentedMethod {
     public static let summary = "Lists registered verification instructions, newest first."
 
     public struct Params: Codable, Sendable {
-        public var limit: Int?
-        public var offset: Int?
+        public var limit: Int
+        public var offset: Int
     }
 
     public struct Result: Codable, Sendable {
@@ -35,8 +35,8 @@ public enum InstructionsList: RPCMethod, DocumentedMethod {
     }
 
     public static let params = [
-        ParamDoc("limit", "At most this many (default 100, at most 10000).", Schema.integer(minimum: 0, maximum: 10000)),
-        ParamDoc("offset", "Skip this many first.", Schema.integer(minimum: 0)),
+        ParamDoc("limit", "At most this many.", Schema.integer(minimum: 0, maximum: 10000), default: 100),
+        ParamDoc("offset", "Skip this many first.", Schema.integer(minimum: 0), default: 0),
     ]
     public static let resultSchema: JSONValue? = Schema.object([
         "instructions": Schema.array(Schema.object([

@@ -14,12 +14,12 @@ public enum InstructionsRegister: RPCMethod, DocumentedMethod {
 
     public struct Params: Codable, Sendable {
         public var instruction: String
-        public var functions: [String]?
-        public var cases: [InstructionWire.Case]?
-        public var answers: [JSONValue]?
-        public var minAccuracy: Double?
-        public var minFunctions: Int?
-        public var minCases: Int?
+        public var functions: [String]
+        public var cases: [InstructionWire.Case]
+        public var answers: [JSONValue]
+        public var minAccuracy: Double
+        public var minFunctions: Int
+        public var minCases: Int
         public var timeoutSeconds: Double?
     }
 
@@ -27,13 +27,13 @@ public enum InstructionsRegister: RPCMethod, DocumentedMethod {
 
     public static let params = [
         ParamDoc("instruction", "The instruction the functions verify.", Schema.string, required: true),
-        ParamDoc("functions", "Python sources defining `evaluate(response) -> bool`.", Schema.array(Schema.string)),
-        ParamDoc("cases", "Labelled test cases.", Schema.array(InstructionWire.caseSchema)),
+        ParamDoc("functions", "Python sources defining `evaluate(response) -> bool`.", Schema.array(Schema.string), default: []),
+        ParamDoc("cases", "Labelled test cases.", Schema.array(InstructionWire.caseSchema), default: []),
         ParamDoc("answers", "AutoIF answers: {func, cases} objects or model replies containing one.",
-                 Schema.array(Schema.oneOf(Schema.string, Schema.object(["func": Schema.string, "cases": Schema.array(InstructionWire.caseSchema)])))),
-        ParamDoc("minAccuracy", "Keep functions at or above this accuracy on kept cases (default 0.8).", ["type": "number", "minimum": 0, "maximum": 1]),
-        ParamDoc("minFunctions", "Refuse unless at least this many functions survive (default 1).", Schema.integer(minimum: 0, maximum: 10_000)),
-        ParamDoc("minCases", "Refuse unless at least this many cases survive (default 1).", Schema.integer(minimum: 0, maximum: 100_000)),
+                 Schema.array(Schema.oneOf(Schema.string, Schema.object(["func": Schema.string, "cases": Schema.array(InstructionWire.caseSchema)]))), default: []),
+        ParamDoc("minAccuracy", "Keep functions at or above this accuracy on kept cases.", ["type": "number", "minimum": 0, "maximum": 1], default: 0.8),
+        ParamDoc("minFunctions", "Refuse unless at least this many functions survive.", Schema.integer(minimum: 0, maximum: 10_000), default: 1),
+        ParamDoc("minCases", "Refuse unless at least this many cases survive.", Schema.integer(minimum: 0, maximum: 100_000), default: 1),
         InstructionWire.timeout,
     ]
     public static let resultSchema: JSONValue? = InstructionWire.instructionSchema

@@ -20,20 +20,20 @@ public enum TextGenerate: RPCMethod, DocumentedMethod {
         public var model: String
         public var prompt: TextInput?
         public var messages: [Message]?
-        public var maxTokens: Int?
-        public var temperature: Double?
-        public var topK: Int?
-        public var topP: Double?
-        public var minP: Double?
-        public var repetitionPenalty: Double?
-        public var frequencyPenalty: Double?
-        public var presencePenalty: Double?
-        public var penaltyWindow: Int?
+        public var maxTokens: Int
+        public var temperature: Double
+        public var topK: Int
+        public var topP: Double
+        public var minP: Double
+        public var repetitionPenalty: Double
+        public var frequencyPenalty: Double
+        public var presencePenalty: Double
+        public var penaltyWindow: Int
         public var seed: UInt64?
-        public var stop: [String]?
-        public var stopTokens: [Int32]?
-        public var ignoreEOS: Bool?
-        public var logprobs: Int?
+        public var stop: [String]
+        public var stopTokens: [Int32]
+        public var ignoreEOS: Bool
+        public var logprobs: Int
     }
 
     public struct Result: Codable, Sendable {
@@ -76,22 +76,22 @@ public enum TextGenerate: RPCMethod, DocumentedMethod {
                  TextInput.schema),
         ParamDoc("messages", "Chat messages {role, content}, rendered with the model's template.",
                  Schema.array(Schema.object(["role": Schema.string, "content": Schema.string], required: ["role", "content"]))),
-        ParamDoc("maxTokens", "Most tokens to generate (default 256).", Schema.integer(minimum: 0)),
-        ParamDoc("temperature", "0 is greedy (default 0.8, at most 100).", ["type": "number", "minimum": 0, "maximum": 100]),
-        ParamDoc("topK", "Keep the k most likely tokens (default 40; 0: all).", Schema.integer(minimum: 0)),
-        ParamDoc("topP", "Nucleus sampling threshold (default 0.95).", ["type": "number", "exclusiveMinimum": 0, "maximum": 1]),
-        ParamDoc("minP", "Drop tokens below minP × the best token's probability (default 0.05).", ["type": "number", "minimum": 0, "maximum": 1]),
-        ParamDoc("repetitionPenalty", "Penalize tokens seen in the last penaltyWindow tokens (default 1: off).",
-                 ["type": "number", "exclusiveMinimum": 0, "maximum": 10]),
-        ParamDoc("frequencyPenalty", "Subtract this per occurrence (default 0).", ["type": "number", "minimum": -10, "maximum": 10]),
-        ParamDoc("presencePenalty", "Subtract this once if present (default 0).", ["type": "number", "minimum": -10, "maximum": 10]),
-        ParamDoc("penaltyWindow", "Tokens the penalties look back (default 64; -1: all).", Schema.integer(minimum: -1)),
+        ParamDoc("maxTokens", "Most tokens to generate.", Schema.integer(minimum: 0), default: 256),
+        ParamDoc("temperature", "Sampling temperature; 0 is greedy.", ["type": "number", "minimum": 0, "maximum": 100], default: 0.8),
+        ParamDoc("topK", "Keep the k most likely tokens (0: all).", Schema.integer(minimum: 0), default: 40),
+        ParamDoc("topP", "Nucleus sampling threshold.", ["type": "number", "exclusiveMinimum": 0, "maximum": 1], default: 0.95),
+        ParamDoc("minP", "Drop tokens below minP × the best token's probability.", ["type": "number", "minimum": 0, "maximum": 1], default: 0.05),
+        ParamDoc("repetitionPenalty", "Penalize tokens seen in the last penaltyWindow tokens (1: off).",
+                 ["type": "number", "exclusiveMinimum": 0, "maximum": 10], default: 1),
+        ParamDoc("frequencyPenalty", "Subtract this per occurrence.", ["type": "number", "minimum": -10, "maximum": 10], default: 0),
+        ParamDoc("presencePenalty", "Subtract this once if present.", ["type": "number", "minimum": -10, "maximum": 10], default: 0),
+        ParamDoc("penaltyWindow", "Tokens the penalties look back (-1: all).", Schema.integer(minimum: -1), default: 64),
         ParamDoc("seed", "Random seed: same seed, same text.", Schema.integer(minimum: 0)),
-        ParamDoc("stop", "Stop strings; the text is cut before the first one.", Schema.array(Schema.string)),
-        ParamDoc("stopTokens", "Token ids that end generation (EOS always does, unless ignoreEOS).", Schema.array(Schema.integer)),
-        ParamDoc("ignoreEOS", "Keep going past the end-of-sequence token.", Schema.boolean),
-        ParamDoc("logprobs", "Also return the k most likely alternatives of every generated token (default 0, at most 20).",
-                 Schema.integer(minimum: 0, maximum: 20)),
+        ParamDoc("stop", "Stop strings; the text is cut before the first one.", Schema.array(Schema.string), default: []),
+        ParamDoc("stopTokens", "Token ids that end generation (EOS always does, unless ignoreEOS).", Schema.array(Schema.integer), default: []),
+        ParamDoc("ignoreEOS", "Keep going past the end-of-sequence token.", Schema.boolean, default: false),
+        ParamDoc("logprobs", "Also return the k most likely alternatives of every generated token.",
+                 Schema.integer(minimum: 0, maximum: 20), default: 0),
         ParamDoc("partialResultToken", "Stream text as $/progress {token, value: {text}} notifications.",
                  Schema.oneOf(["type": "string"], ["type": "integer"])),
         Schema.workDoneToken,

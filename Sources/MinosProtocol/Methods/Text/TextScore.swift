@@ -14,8 +14,8 @@ public enum TextScore: RPCMethod, DocumentedMethod {
         public var model: String
         public var prompt: TextInput
         public var continuation: TextInput
-        public var topK: Int?
-        public var parseSpecial: Bool?
+        public var topK: Int
+        public var parseSpecial: Bool
     }
 
     public struct Result: Codable, Sendable {
@@ -60,8 +60,8 @@ public enum TextScore: RPCMethod, DocumentedMethod {
         ModelWire.model,
         ParamDoc("prompt", "The conditioning text, or its token ids.", TextInput.schema, required: true),
         ParamDoc("continuation", "The text to score, or its token ids.", TextInput.schema, required: true),
-        ParamDoc("topK", "Also return the k most likely tokens at each position (default 0, at most 100).", Schema.integer(minimum: 0, maximum: 100)),
-        ParamDoc("parseSpecial", "Recognize special-token texts in both (default false).", Schema.boolean),
+        ParamDoc("topK", "Also return the k most likely tokens at each position.", Schema.integer(minimum: 0, maximum: 100), default: 0),
+        ParamDoc("parseSpecial", "Recognize special-token texts in both.", Schema.boolean, default: false),
     ]
     public static let resultSchema: JSONValue? = Schema.object([
         "tokens": Schema.array(token),

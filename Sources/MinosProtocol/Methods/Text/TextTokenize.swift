@@ -11,9 +11,9 @@ public enum TextTokenize: RPCMethod, DocumentedMethod {
     public struct Params: Codable, Sendable {
         public var model: String
         public var text: String
-        public var addSpecial: Bool?
-        public var parseSpecial: Bool?
-        public var pieces: Bool?
+        public var addSpecial: Bool
+        public var parseSpecial: Bool
+        public var pieces: Bool
     }
 
     public struct Result: Codable, Sendable {
@@ -29,9 +29,9 @@ public enum TextTokenize: RPCMethod, DocumentedMethod {
     public static let params = [
         ModelWire.model,
         ParamDoc("text", "The text.", Schema.string, required: true),
-        ParamDoc("addSpecial", "Add BOS/EOS as the tokenizer does (default true).", Schema.boolean),
-        ParamDoc("parseSpecial", "Recognize special-token texts (default false).", Schema.boolean),
-        ParamDoc("pieces", "Also return each token's text (default false).", Schema.boolean),
+        ParamDoc("addSpecial", "Add BOS/EOS as the tokenizer does.", Schema.boolean, default: true),
+        ParamDoc("parseSpecial", "Recognize special-token texts.", Schema.boolean, default: false),
+        ParamDoc("pieces", "Also return each token's text.", Schema.boolean, default: false),
     ]
     public static let resultSchema: JSONValue? = Schema.object([
         "tokens": Schema.array(Schema.integer), "pieces": Schema.array(Schema.string),
@@ -47,7 +47,7 @@ public enum TextDetokenize: RPCMethod, DocumentedMethod {
     public struct Params: Codable, Sendable {
         public var model: String
         public var tokens: [Int32]
-        public var skipSpecial: Bool?
+        public var skipSpecial: Bool
     }
 
     public struct Result: Codable, Sendable {
@@ -58,7 +58,7 @@ public enum TextDetokenize: RPCMethod, DocumentedMethod {
     public static let params = [
         ModelWire.model,
         ParamDoc("tokens", "Token ids.", Schema.array(Schema.integer), required: true),
-        ParamDoc("skipSpecial", "Leave out special tokens (default false).", Schema.boolean),
+        ParamDoc("skipSpecial", "Leave out special tokens.", Schema.boolean, default: false),
     ]
     public static let resultSchema: JSONValue? = Schema.object(["text": Schema.string], required: ["text"])
     public static let errors: [ErrorCode] = [.modelNotLoaded]

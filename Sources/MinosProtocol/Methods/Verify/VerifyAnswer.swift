@@ -19,7 +19,7 @@ public enum VerifyWire {
         public var answer: String?
         public var reference: String
         public var kind: Kind?
-        public var referenceForm: ReferenceForm?
+        public var referenceForm: ReferenceForm
     }
 
     public struct Verdict: Codable, Sendable, Equatable {
@@ -49,17 +49,22 @@ public enum VerifyWire {
         }
     }
 
-    static let kind = ParamDoc("kind", "How to compare: auto (default), number, expression, choice or text.",
-                               Schema.enumeration(["auto", "number", "expression", "choice", "text"]))
+    static let kindSchema = Schema.enumeration(["auto", "number", "expression", "choice", "text"])
+    static let kind = ParamDoc("kind", "How to compare: auto, number, expression, choice or text.", kindSchema, default: "auto")
+    static let referenceFormSchema: JSONValue = ["type": "string", "enum": ["auto", "answer", "solution"], "default": "auto"]
+    /// The verifier profile of the model-backed methods: a built-in one (math-shepherd, math-minos,
+    /// judge) or one saved with verify/profiles/save.
+    static let profile = ParamDoc("profile", "Verifier profile: math-shepherd, math-minos, judge or a saved one.", Schema.string,
+                                  default: "math-shepherd")
     static let referenceForm = ParamDoc(
         "referenceForm",
-        "How to read reference: auto (default: a worked solution when it holds \\boxed{}, #### or \"the answer is\", "
+        "How to read reference: auto (a worked solution when it holds \\boxed{}, #### or \"the answer is\", "
             + "else the answer itself), answer (as given) or solution (its answer is extracted).",
-        Schema.enumeration(["auto", "answer", "solution"]))
+        Schema.enumeration(["auto", "answer", "solution"]), default: "auto")
     static let pairProperties: [String: JSONValue] = [
         "solution": Schema.string, "answer": Schema.string, "reference": Schema.string,
-        "kind": Schema.enumeration(["auto", "number", "expression", "choice", "text"]),
-        "referenceForm": Schema.enumeration(["auto", "answer", "solution"]),
+        "kind": kindSchema,
+        "referenceForm": referenceFormSchema,
     ]
     static let verdictSchema = Schema.object([
         "equivalent": Schema.boolean, "extracted": Schema.string, "extraction": Schema.string,
@@ -103,7 +108,7 @@ public enum VerifyAnswerBatch: RPCMethod, DocumentedMethod {
 
     public struct Params: Codable, Sendable {
         public var pairs: [VerifyWire.Pair]
-        public var kind: VerifyWire.Kind?
+        public var kind: VerifyWire.Kind
     }
 
     public struct Result: Codable, Sendable {
@@ -118,8 +123,7 @@ public enum VerifyAnswerBatch: RPCMethod, DocumentedMethod {
     public static let params = [
         ParamDoc("pairs", "The pairs: {solution | answer, reference, kind?, referenceForm?}.",
                  Schema.array(Schema.object(VerifyWire.pairProperties, required: ["reference"])), required: true),
-        ParamDoc("kind", "Default comparison for pairs that do not say (auto).",
-                 Schema.enumeration(["auto", "number", "expression", "choice", "text"])),
+        ParamDoc("kind", "Comparison for pairs that do not say.", VerifyWire.kindSchema, default: "auto"),
         Schema.workDoneToken,
     ]
     public static let resultSchema: JSONValue? = Schema.object([

@@ -14,8 +14,8 @@ public enum VerifyCritique: RPCMethod, DocumentedMethod {
         public var model: String
         public var question: String
         public var solution: String
-        public var maxTokens: Int?
-        public var temperature: Double?
+        public var maxTokens: Int
+        public var temperature: Double
         public var seed: UInt64?
     }
 
@@ -44,8 +44,8 @@ public enum VerifyCritique: RPCMethod, DocumentedMethod {
         ParamDoc("model", "The critic model (loaded).", Schema.string, required: true),
         ParamDoc("question", "The problem.", Schema.string, required: true),
         ParamDoc("solution", "The solution to critique.", Schema.string, required: true),
-        ParamDoc("maxTokens", "Most feedback tokens (default 512).", Schema.integer(minimum: 1)),
-        ParamDoc("temperature", "Sampling temperature (default 0: greedy; at most 100).", ["type": "number", "minimum": 0, "maximum": 100]),
+        ParamDoc("maxTokens", "Most feedback tokens.", Schema.integer(minimum: 1), default: 512),
+        ParamDoc("temperature", "Sampling temperature; 0 is greedy.", ["type": "number", "minimum": 0, "maximum": 100], default: 0),
         ParamDoc("seed", "Random seed.", Schema.integer(minimum: 0)),
     ]
     public static let resultSchema: JSONValue? = Schema.object([

@@ -21,9 +21,9 @@ public enum VerifyRank: RPCMethod, DocumentedMethod {
         public var question: String
         public var candidates: [String]
         public var reference: String?
-        public var method: Method?
+        public var method: Method
         public var model: String?
-        public var profile: String?
+        public var profile: String
     }
 
     public struct Result: Codable, Sendable {
@@ -73,10 +73,10 @@ public enum VerifyRank: RPCMethod, DocumentedMethod {
         ParamDoc("question", "The problem.", Schema.string, required: true),
         ParamDoc("candidates", "Candidate solutions.", Schema.array(Schema.string), required: true),
         ParamDoc("reference", "The correct answer, to mark candidates and the choice.", Schema.string),
-        ParamDoc("method", "majority (default), verifier, weighted or verifierMajority.",
-                 Schema.enumeration(["majority", "verifier", "weighted", "verifierMajority"])),
+        ParamDoc("method", "majority, verifier, weighted or verifierMajority.",
+                 Schema.enumeration(["majority", "verifier", "weighted", "verifierMajority"]), default: "majority"),
         ParamDoc("model", "The verifier model (for the verifier methods).", Schema.string),
-        ParamDoc("profile", "Verifier profile (default math-shepherd).", Schema.string),
+        VerifyWire.profile,
     ]
     public static let resultSchema: JSONValue? = Schema.object([
         "method": Schema.string, "chosen": Schema.integer, "answer": Schema.string, "support": Schema.number,

@@ -13,7 +13,7 @@ public enum VerifySteps: RPCMethod, DocumentedMethod {
 
     public struct Params: Codable, Sendable {
         public var model: String
-        public var profile: String?
+        public var profile: String
         public var question: String
         public var solution: String?
         public var steps: [String]?
@@ -58,7 +58,7 @@ public enum VerifySteps: RPCMethod, DocumentedMethod {
                                           required: ["text", "probability", "logOdds"])
     public static let params = [
         ParamDoc("model", "The verifier model (loaded).", Schema.string, required: true),
-        ParamDoc("profile", "math-shepherd (default), math-minos or judge.", Schema.string),
+        VerifyWire.profile,
         ParamDoc("question", "The problem.", Schema.string, required: true),
         ParamDoc("solution", "The solution, split into steps by the profile.", Schema.string),
         ParamDoc("steps", "The steps themselves (instead of solution).", Schema.array(Schema.string)),
@@ -80,7 +80,7 @@ public enum VerifyOutcome: RPCMethod, DocumentedMethod {
 
     public struct Params: Codable, Sendable {
         public var model: String
-        public var profile: String?
+        public var profile: String
         public var question: String
         public var solution: String
     }
@@ -89,7 +89,7 @@ public enum VerifyOutcome: RPCMethod, DocumentedMethod {
 
     public static let params = [
         ParamDoc("model", "The verifier model (loaded).", Schema.string, required: true),
-        ParamDoc("profile", "math-shepherd (default), math-minos or judge.", Schema.string),
+        VerifyWire.profile,
         ParamDoc("question", "The problem.", Schema.string, required: true),
         ParamDoc("solution", "The solution.", Schema.string, required: true),
     ]
