@@ -27,10 +27,11 @@ final class DecodeScheduler: Sendable {
     /// Steps so far in which several requests' sequences were decoded together.
     var sharedSteps: Int { state.withLock { $0.sharedSteps } }
 
-    /// Queues a job; starts the loop on `queue` if it is not running.
-    func submit(_ job: Job, model: LoadedModel) {
+    /// Queues jobs, which join the next step together; starts the loop on the model's queue if it
+    /// is not running.
+    func submit(_ jobs: [Job], model: LoadedModel) {
         let start = state.withLock { state -> Bool in
-            state.pending.append(job)
+            state.pending += jobs
             defer { state.running = true }
             return !state.running
         }
@@ -50,8 +51,6 @@ final class DecodeScheduler: Sendable {
 
     private func loop(_ model: LoadedModel) {
         var active: [Active] = []
-        let transformer = model.transformer
-        let vocabulary = model.configuration.vocabularySize
         while true {
             // Admit what has arrived: prefill each new sequence.
             let arrived = state.withLock { state -> [Job] in
@@ -105,16 +104,9 @@ final class DecodeScheduler: Sendable {
             }
             active.removeAll { $0.sequence.finished || $0.job.cancelled.isSet }
             for (job, outcome) in outcomes { job.finish(outcome) }
-            let next = active.indices.map { (index: $0, token: active[$0].nextToken) }
-            if next.count > 1 { state.withLock { $0.sharedSteps += 1 } }
-            for start in stride(from: 0, to: next.count, by: transformer.maxBatch) {
-                let part = next[start..<min(start + transformer.maxBatch, next.count)]
-                let rows = transformer.forward(part.map(\.token), positions: part.map { active[$0.index].cache.nextPosition },
-                                               caches: part.map { active[$0.index].cache }, logits: .all)
-                for (row, item) in part.enumerated() {
-                    active[item.index].logits = Array(rows[(row * vocabulary)..<((row + 1) * vocabulary)])
-                }
-            }
+            if active.count > 1 { state.withLock { $0.sharedSteps += 1 } }
+            let logits = model.decodeStep(active.map(\.nextToken), caches: active.map(\.cache))
+            for i in active.indices { active[i].logits = logits[i] }
         }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Tokenizers
 
 /// What to generate.
@@ -57,95 +58,58 @@ public struct GenerationResult: Sendable {
 
 extension LoadedModel {
     /// Generates a continuation of `request.prompt`, calling `onText` with each new piece of text
-    /// that can no longer turn into a stop string. Runs on the model's compute queue.
+    /// that can no longer turn into a stop string. Runs through the model's decode scheduler, so
+    /// concurrent requests on this model decode in one batch.
     public func generate(_ request: GenerationRequest, onText: @escaping @Sendable (String) -> Void = { _ in })
         async throws(EngineError) -> GenerationResult
     {
-        let needed = request.prompt.count + 1
-        guard !request.prompt.isEmpty else { throw EngineError.invalidInput(field: "prompt", reason: "is empty after tokenization") }
-        guard needed <= contextLength else { throw EngineError.contextOverflow(needed: needed, limit: contextLength) }
-        let capacity = min(contextLength, request.prompt.count + request.maxTokens)
-        // Through the scheduler, so concurrent requests on this model decode in one batch.
-        let cancelled = CancellationFlag()
-        let result: Result<GenerationResult, EngineError> = await withTaskCancellationHandler {
-            await withCheckedContinuation { continuation in
-                scheduler.submit(DecodeScheduler.Job(request: request, capacity: capacity, onText: onText, cancelled: cancelled,
-                                                     finish: { continuation.resume(returning: $0) }), model: self)
-            }
-        } onCancel: {
-            cancelled.set()
-        }
-        return try result.get()
+        let job = try scheduled(request, onText: onText)
+        return try await run([job])[0].get()
+    }
+
+    /// Generates for several requests submitted together: each is prefilled on its own, then every
+    /// decode step feeds one token of each unfinished sequence in a single forward pass (the
+    /// scheduler's loop, as concurrent `generate` calls get), so the weights are read once per step
+    /// for all of them. Fails with the first request's error, if any fails.
+    public func generateBatch(_ requests: [GenerationRequest]) async throws(EngineError) -> [GenerationResult] {
+        let jobs = try requests.map { request throws(EngineError) in try scheduled(request, onText: { _ in }) }
+        return try await run(jobs).map { outcome throws(EngineError) in try outcome.get() }
     }
 
     /// Decode steps so far that advanced several concurrent requests at once.
     public var sharedDecodeSteps: Int { scheduler.sharedSteps }
 
-    /// Feeds a prompt in chunks, checking for cancellation between them; returns the last logits.
-    func prefill(_ prompt: [Int32], cache: KVCache, cancelled: CancellationFlag) throws(EngineError) -> [Float] {
-        var logits: [Float] = []
-        var offset = 0
-        while offset < prompt.count {
-            if cancelled.isSet { throw EngineError.cancelled }
-            let chunk = Array(prompt[offset..<min(offset + transformer.maxBatch, prompt.count)])
-            offset += chunk.count
-            logits = transformer.forward(chunk, cache: cache, logits: offset == prompt.count ? .last : .none)
-        }
-        return logits
+    /// A request checked against the context and made into a scheduler job (its finish set by `run`).
+    private func scheduled(_ request: GenerationRequest, onText: @escaping @Sendable (String) -> Void) throws(EngineError)
+        -> DecodeScheduler.Job
+    {
+        let needed = request.prompt.count + 1
+        guard !request.prompt.isEmpty else { throw EngineError.invalidInput(field: "prompt", reason: "is empty after tokenization") }
+        guard needed <= contextLength else { throw EngineError.contextOverflow(needed: needed, limit: contextLength) }
+        return DecodeScheduler.Job(request: request, capacity: min(contextLength, request.prompt.count + request.maxTokens),
+                                   onText: onText, cancelled: CancellationFlag(), finish: { _ in })
     }
 
-    /// Generates for several sequences at once: each is prefilled on its own, then every decode step
-    /// feeds one token of each unfinished sequence in a single forward pass, so the weights are read
-    /// once per step for all of them.
-    public func generateBatch(_ requests: [GenerationRequest]) async throws(EngineError) -> [GenerationResult] {
-        for request in requests {
-            guard !request.prompt.isEmpty else { throw EngineError.invalidInput(field: "prompt", reason: "is empty") }
-            guard request.prompt.count + 1 <= contextLength else {
-                throw EngineError.contextOverflow(needed: request.prompt.count + 1, limit: contextLength)
-            }
-        }
-        return try await compute { cancelled throws(EngineError) in
-            var caches: [KVCache] = []
-            for request in requests {
-                caches.append(try self.makeCache(capacity: min(self.contextLength, request.prompt.count + request.maxTokens)))
-            }
-            var sequences = requests.map { SequenceState($0, tokenizer: self.tokenizer) }
-            var logits: [[Float]] = []
-            var prefillSeconds: [Double] = []
-            for (request, cache) in zip(requests, caches) {
-                let start = Date()
-                logits.append(try self.prefill(request.prompt, cache: cache, cancelled: cancelled))
-                prefillSeconds.append(Date().timeIntervalSince(start))
-            }
-            let decodeStart = Date()
-            var decodeSeconds = [Double](repeating: 0, count: requests.count)
-            let vocabulary = self.configuration.vocabularySize
-            while true {
-                if cancelled.isSet { throw EngineError.cancelled }
-                var batch: [(index: Int, token: Int32)] = []
-                for i in sequences.indices where !sequences[i].finished {
-                    let token = sequences[i].sample(logits[i])
-                    _ = sequences[i].accept(token, cacheFull: caches[i].remaining == 0)
-                    if sequences[i].finished {
-                        decodeSeconds[i] = Date().timeIntervalSince(decodeStart)
-                    } else {
-                        batch.append((i, token))
-                    }
+    /// Submits jobs together and waits for all of them; cancelling the task cancels every job.
+    private func run(_ jobs: [DecodeScheduler.Job]) async -> [Result<GenerationResult, EngineError>] {
+        let outcomes = Mutex([Result<GenerationResult, EngineError>?](repeating: nil, count: jobs.count))
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                let submitted = jobs.enumerated().map { index, job in
+                    DecodeScheduler.Job(request: job.request, capacity: job.capacity, onText: job.onText, cancelled: job.cancelled,
+                                        finish: { outcome in
+                                            let all = outcomes.withLock { results -> [Result<GenerationResult, EngineError>]? in
+                                                results[index] = outcome
+                                                let done = results.compactMap { $0 }
+                                                return done.count == results.count ? done : nil
+                                            }
+                                            if let all { continuation.resume(returning: all) }
+                                        })
                 }
-                if batch.isEmpty { break }
-                for start in stride(from: 0, to: batch.count, by: self.transformer.maxBatch) {
-                    let part = batch[start..<min(start + self.transformer.maxBatch, batch.count)]
-                    let rows = self.transformer.forward(part.map(\.token), positions: part.map { caches[$0.index].nextPosition },
-                                                        caches: part.map { caches[$0.index] }, logits: .all)
-                    for (row, item) in part.enumerated() {
-                        logits[item.index] = Array(rows[(row * vocabulary)..<((row + 1) * vocabulary)])
-                    }
-                }
+                scheduler.submit(submitted, model: self)
             }
-            return sequences.indices.map { i in
-                _ = sequences[i].finish()
-                return sequences[i].result(prefillSeconds: prefillSeconds[i], decodeSeconds: decodeSeconds[i])
-            }
+        } onCancel: {
+            for job in jobs { job.cancelled.set() }
         }
     }
 

@@ -29,25 +29,12 @@ extension LoadedModel {
         return try await compute { cancelled throws(EngineError) in
             let sequence = prompt + continuation
             let cache = try self.makeCache(capacity: total)
-            let vocabulary = self.configuration.vocabularySize
             var scored: [ScoreResult.Token] = []
-            var offset = 0
-            while offset < total - 1 {
-                if cancelled.isSet { throw EngineError.cancelled }
-                let end = min(offset + self.transformer.maxBatch, total)
-                let chunk = Array(sequence[offset..<end])
-                // Logits only when some row of this chunk predicts a continuation token.
-                let needsLogits = end - 1 >= prompt.count - 1
-                let logits = self.transformer.forward(chunk, cache: cache, logits: needsLogits ? .all : .none)
-                if needsLogits {
-                    for row in 0..<chunk.count {
-                        let position = offset + row          // logits here predict sequence[position + 1]
-                        guard position >= prompt.count - 1, position + 1 < total else { continue }
-                        let rowLogits = logits[(row * vocabulary)..<((row + 1) * vocabulary)]
-                        scored.append(Self.scoreToken(sequence[position + 1], Array(rowLogits), topK: topK))
-                    }
-                }
-                offset = end
+            // The last token predicts nothing scored, so it is not fed; the logits at position p
+            // predict sequence[p + 1].
+            try self.feed(sequence.dropLast(), into: cache, wanted: Array((prompt.count - 1)..<(total - 1)), cancelled: cancelled) {
+                position, logits in
+                scored.append(Self.scoreToken(sequence[position + 1], Array(logits), topK: topK))
             }
             return ScoreResult(promptTokens: prompt.count, tokens: scored)
         }
@@ -78,18 +65,9 @@ extension LoadedModel {
         let wanted = Array(Set(positions)).sorted()
         return try await compute { cancelled throws(EngineError) in
             let cache = try self.makeCache(capacity: tokens.count)
-            let vocabulary = self.configuration.vocabularySize
             var byPosition: [Int: [Double]] = [:]
-            var offset = 0
-            while offset < tokens.count {
-                if cancelled.isSet { throw EngineError.cancelled }
-                let end = min(offset + self.transformer.maxBatch, tokens.count)
-                let rows = wanted.filter { $0 >= offset && $0 < end }.map { $0 - offset }
-                let logits = self.transformer.forward(Array(tokens[offset..<end]), cache: cache, logits: rows.isEmpty ? .none : .rows(rows))
-                for (r, row) in rows.enumerated() {
-                    byPosition[offset + row] = Self.logProbabilities(of: labels, in: logits, row: r, vocabulary: vocabulary)
-                }
-                offset = end
+            try self.feed(tokens[...], into: cache, wanted: wanted, cancelled: cancelled) { position, logits in
+                byPosition[position] = Self.logProbabilities(of: labels, in: logits)
             }
             return positions.map { byPosition[$0]! }
         }
@@ -113,23 +91,15 @@ extension LoadedModel {
         }
         return try await compute { cancelled throws(EngineError) in
             let shared = try self.makeCache(capacity: prefix.count)
-            _ = try self.prefill(prefix, cache: shared, cancelled: cancelled)
-            let vocabulary = self.configuration.vocabularySize
+            try self.feed(prefix[...], into: shared, cancelled: cancelled)
             var results: [[[Double]]] = []
             for (suffix, wanted) in zip(suffixes, positions) {
                 let cache = try self.makeCache(capacity: prefix.count + suffix.count)
                 cache.copyPrefix(from: shared, count: prefix.count)
                 var byPosition: [Int: [Double]] = [:]
-                var offset = 0
-                while offset < suffix.count {
-                    if cancelled.isSet { throw EngineError.cancelled }
-                    let end = min(offset + self.transformer.maxBatch, suffix.count)
-                    let rows = Set(wanted).map { $0 - prefix.count }.filter { $0 >= offset && $0 < end }.sorted().map { $0 - offset }
-                    let logits = self.transformer.forward(Array(suffix[offset..<end]), cache: cache, logits: rows.isEmpty ? .none : .rows(rows))
-                    for (r, row) in rows.enumerated() {
-                        byPosition[prefix.count + offset + row] = Self.logProbabilities(of: labels, in: logits, row: r, vocabulary: vocabulary)
-                    }
-                    offset = end
+                let rows = Set(wanted).map { $0 - prefix.count }.sorted()
+                try self.feed(suffix[...], into: cache, wanted: rows, cancelled: cancelled) { row, logits in
+                    byPosition[prefix.count + row] = Self.logProbabilities(of: labels, in: logits)
                 }
                 results.append(wanted.map { byPosition[$0]! })
             }
@@ -137,8 +107,7 @@ extension LoadedModel {
         }
     }
 
-    static func logProbabilities(of labels: [Int32], in logits: [Float], row: Int, vocabulary: Int) -> [Double] {
-        let slice = logits[(row * vocabulary)..<((row + 1) * vocabulary)]
+    static func logProbabilities(of labels: [Int32], in slice: ArraySlice<Float>) -> [Double] {
         let maximum = Double(slice.max() ?? 0)
         let normalizer = maximum + log(slice.reduce(0.0) { $0 + exp(Double($1) - maximum) })
         return labels.map { Double(slice[slice.startIndex + Int($0)]) - normalizer }
