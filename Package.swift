@@ -158,6 +158,7 @@ let package = Package(
                 "GGUF",
                 "Kernels",
                 "Tokenizers",
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -262,6 +263,7 @@ let package = Package(
             name: "AutoIF",
             dependencies: [
                 "Sandbox",
+                "Store",
                 "JSON",
             ],
             swiftSettings: swiftSettings
@@ -271,6 +273,7 @@ let package = Package(
             dependencies: [
                 "AutoIF",
                 "Sandbox",
+                "Store",
                 "JSON",
             ],
             swiftSettings: swiftSettings

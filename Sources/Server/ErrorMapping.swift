@@ -1,3 +1,4 @@
+import AutoIF
 import Engine
 import JSON
 import JSONRPC
@@ -18,6 +19,8 @@ enum ErrorMapping {
             return RPCError(params: error)
         case let error as EngineError:
             return rpcError(for: error)
+        case let error as InstructionRegistry.Failure:
+            return rpcError(for: error)
         case let error as StepVerifier.Failure:
             return .invalidParams(error.message, path: "params.\(error.field)")
         case let error as SandboxError:
@@ -26,6 +29,20 @@ enum ErrorMapping {
             return RPCError(.storeError, "store error: \(error)", data: ["sqliteCode": .int(Int64(error.code))])
         default:
             return RPCError(.internalError, "internal error: \(error)")
+        }
+    }
+
+    static func rpcError(for error: InstructionRegistry.Failure) -> RPCError {
+        switch error {
+        case .invalid(let field, let message):
+            return .invalidParams(message, path: field.isEmpty ? "params" : "params.\(field)")
+        case .notFound(let id, let field):
+            return RPCError(.notFound, "no instruction with id \(id)", data: ["path": .string("params.\(field)")])
+        case .rejected(let reasons, let instruction):
+            let details = (try? JSONValueEncoder().encode(MinosServer.wire(instruction, includeSources: true))) ?? [:]
+            return RPCError(.instructionRejected, "instruction rejected: " + reasons.joined(separator: "; "),
+                            data: ["reasons": .array(reasons.map(JSONValue.string)),
+                                   "functions": details["functions"] ?? [], "cases": details["cases"] ?? []])
         }
     }
 

@@ -1,3 +1,9 @@
+/// A model that answers one user turn of its chat, with its sampling settings fixed by whoever
+/// made it.
+public protocol CriticModel: Sendable {
+    func reply(to message: String) async throws -> String
+}
+
 /// Math-Minos's stage-1 critique: a model writes step-by-step natural-language feedback ending in a
 /// verdict; this builds the request and reads the feedback back into per-step verdicts.
 public enum Critique {
@@ -12,6 +18,18 @@ public enum Critique {
         public var steps: [StepVerdict]
         /// The final "The final answer is True/False" verdict, if the feedback has one.
         public var final: Bool?
+    }
+
+    /// A critique: the critic's feedback as written and what it says of each step.
+    public struct Review: Sendable {
+        public var feedback: String
+        public var parsed: Parsed
+    }
+
+    /// Asks `critic` (as one user turn of its chat) to review `solution`, and reads its feedback.
+    public static func review(question: String, solution: String, critic: some CriticModel) async throws -> Review {
+        let feedback = try await critic.reply(to: request(question: question, solution: solution))
+        return Review(feedback: feedback, parsed: parse(feedback))
     }
 
     /// The instruction given to the critic model.

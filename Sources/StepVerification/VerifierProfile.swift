@@ -34,6 +34,28 @@ public struct VerifierProfile: Sendable, Codable, Equatable {
         self.negative = negative
     }
 
+    /// A profile a client defines, checked: a name that is not empty and not a built-in's, a known
+    /// step split, a template holding `{question}` and `{solution}`, and two different labels.
+    /// Errors name the field at fault.
+    public static func defined(name: String, template: String, stepSplit: String, stepMarker: String, outcomeMarker: String,
+                               positive: String, negative: String) throws(StepVerifier.Failure) -> VerifierProfile {
+        guard !builtIn.contains(where: { $0.name == name }) else {
+            throw StepVerifier.Failure(field: "name", message: "'\(name)' is a built-in profile; choose another name")
+        }
+        guard !name.isEmpty else { throw StepVerifier.Failure(field: "name", message: "name must not be empty") }
+        guard let split = StepSplit(rawValue: stepSplit) else {
+            throw StepVerifier.Failure(field: "stepSplit", message: "stepSplit must be newlines, stepPrefix or tag")
+        }
+        guard template.contains("{question}"), template.contains("{solution}") else {
+            throw StepVerifier.Failure(field: "template", message: "template must contain {question} and {solution}")
+        }
+        guard !positive.isEmpty, !negative.isEmpty, positive != negative else {
+            throw StepVerifier.Failure(field: "positive", message: "positive and negative labels must be different and not empty")
+        }
+        return VerifierProfile(name: name, template: template, stepSplit: split, stepMarker: stepMarker,
+                               outcomeMarker: outcomeMarker, positive: positive, negative: negative)
+    }
+
     /// Math-Shepherd's process reward model: a `ки` tag after every step, read as `+` versus `-`
     /// (Wang et al., 2024).
     public static let mathShepherd = VerifierProfile(

@@ -5,7 +5,7 @@ import Testing
 
 /// A runner that evaluates "functions" named by a tiny vocabulary, so the cross-validation logic
 /// is tested without Python.
-private struct FakeRunner: FunctionRunner {
+struct FakeRunner: FunctionRunner {
     func run(source: String, inputs: [String], timeout: Duration?) async throws -> FunctionRun {
         switch source {
         case "long": return .outcomes(inputs.map { .value($0.count >= 5) })

@@ -39,3 +39,50 @@ struct CritiqueTests {
         #expect(text.contains("What is 2+2?") && text.contains("Step 1: 4") && text.contains("The final answer is True."))
     }
 }
+
+/// A critic that answers with fixed feedback and records what it was asked.
+private final class FixedCritic: CriticModel, @unchecked Sendable {
+    let feedback: String
+    var asked: [String] = []
+    init(_ feedback: String) { self.feedback = feedback }
+    func reply(to message: String) async throws -> String {
+        asked.append(message)
+        return feedback
+    }
+}
+
+@Suite("Critique review")
+struct CritiqueReviewTests {
+    @Test("the critic is asked about the question and solution, and its feedback is parsed")
+    func review() async throws {
+        let critic = FixedCritic("Step 1: 2 + 2 = 4. This step is True.\nThe final answer is True.")
+        let review = try await Critique.review(question: "What is 2 + 2?", solution: "2 + 2 = 4", critic: critic)
+        #expect(critic.asked.count == 1)
+        #expect(critic.asked[0].contains("What is 2 + 2?") && critic.asked[0].contains("2 + 2 = 4"))
+        #expect(review.feedback == critic.feedback)
+        #expect(review.parsed.steps.map(\.correct) == [true])
+        #expect(review.parsed.final == true)
+    }
+
+    @Test("a client-defined profile is checked field by field", arguments: [
+        ("math-shepherd", "{question} {solution}", "newlines", "+", "-", "name"),
+        ("", "{question} {solution}", "newlines", "+", "-", "name"),
+        ("mine", "{question} {solution}", "sentences", "+", "-", "stepSplit"),
+        ("mine", "{question}", "newlines", "+", "-", "template"),
+        ("mine", "{question} {solution}", "newlines", "+", "+", "positive"),
+    ])
+    func definedProfiles(name: String, template: String, split: String, positive: String, negative: String, field: String) {
+        #expect(throws: StepVerifier.Failure.self) {
+            try VerifierProfile.defined(name: name, template: template, stepSplit: split, stepMarker: " ки", outcomeMarker: " ки",
+                                        positive: positive, negative: negative)
+        }
+        do {
+            _ = try VerifierProfile.defined(name: name, template: template, stepSplit: split, stepMarker: " ки", outcomeMarker: " ки",
+                                            positive: positive, negative: negative)
+        } catch {
+            #expect(error.field == field)
+        }
+        #expect((try? VerifierProfile.defined(name: "mine", template: "{question} {solution}", stepSplit: "newlines", stepMarker: " ки",
+                                              outcomeMarker: " ки", positive: "+", negative: "-")) != nil)
+    }
+}

@@ -38,11 +38,8 @@ extension MinosServer {
 
         connection.register(TextDetokenize.self) { [self] params, _ in
             let model = try engine.model(params.model)
-            if let index = params.tokens.firstIndex(where: { $0 < 0 || Int($0) >= model.tokenizer.vocabularySize }) {
-                throw RPCError.invalidParams("token \(params.tokens[index]) is outside the vocabulary of \(model.tokenizer.vocabularySize)",
-                                             path: "params.tokens[\(index)]")
-            }
-            return TextDetokenize.Result(text: model.tokenizer.decode(params.tokens, skipSpecial: params.skipSpecial))
+            let tokens = try model.checkedTokens(params.tokens.map(Int64.init), field: "tokens")
+            return TextDetokenize.Result(text: model.tokenizer.decode(tokens, skipSpecial: params.skipSpecial))
         }
     }
 

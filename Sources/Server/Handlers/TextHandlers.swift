@@ -1,7 +1,6 @@
 import Engine
 import JSON
 import JSONRPC
-import Logging
 import MinosProtocol
 
 /// `text/generate` and `text/score`.
@@ -9,10 +8,10 @@ extension MinosServer {
     func registerTextHandlers() {
         connection.register(TextGenerate.self) { [self] params, context in
             let model = try engine.model(params.model)
-            let request = try Self.generationRequest(params, model: model)
+            let (prompt, field) = try Self.prompt(params)
             context.beginProgress(title: "Generating with \(model.name)", percentage: 0)
             defer { context.endProgress() }
-            let result = try await model.generate(request) { text in
+            let result = try await model.generate(prompt, field: field, options: Self.options(params)) { text in
                 context.sendPartialResult(["text": .string(text)])
             }
             let timings = TextGenerate.Result.Timings(
@@ -26,12 +25,8 @@ extension MinosServer {
 
         connection.register(TextScore.self) { [self] params, _ in
             let model = try engine.model(params.model)
-            let topK = params.topK
-            let special = params.parseSpecial
-            let prompt = try Self.tokens(params.prompt, field: "prompt", addSpecial: true, parseSpecial: special, model: model)
-            let continuation = try Self.tokens(params.continuation, field: "continuation", addSpecial: false,
-                                               parseSpecial: special, model: model)
-            let scored = try await model.score(prompt: prompt, continuation: continuation, topK: topK)
+            let scored = try await model.score(prompt: Self.input(params.prompt), continuation: Self.input(params.continuation),
+                                               topK: params.topK, parseSpecial: params.parseSpecial)
             return TextScore.Result(tokens: scored.tokens.map { Self.wireToken($0, model: model) },
                                     totalLogprob: scored.totalLogprob, promptTokens: scored.promptTokens)
         }
@@ -44,52 +39,28 @@ extension MinosServer {
                      top: t.top.isEmpty ? nil : t.top.map { .init(token: $0.token, text: text($0.token), logprob: $0.logprob) })
     }
 
-    /// Text tokenized as the model does, or token ids checked against its vocabulary.
-    static func tokens(_ input: TextInput, field: String, addSpecial: Bool, parseSpecial: Bool,
-                       model: LoadedModel) throws -> [Int32] {
+    static func input(_ input: TextInput) -> PromptInput {
         switch input {
-        case .text(let text): return model.tokenizer.encode(text, addSpecial: addSpecial, parseSpecial: parseSpecial)
-        case .tokens(let ids): return try model.checkedTokens(ids, field: field)
+        case .text(let text): return .text(text)
+        case .tokens(let ids): return .tokens(ids)
         }
     }
 
-    static func generationRequest(_ p: TextGenerate.Params, model: LoadedModel) throws -> GenerationRequest {
+    /// `prompt` or `messages` (exactly one), and the param it came from.
+    static func prompt(_ p: TextGenerate.Params) throws -> (PromptInput, field: String) {
+        switch (p.prompt, p.messages) {
+        case (let prompt?, nil): return (input(prompt), "prompt")
+        case (nil, let messages?): return (.messages(messages.map { ChatMessage(role: $0.role, content: $0.content) }), "messages")
+        default: throw RPCError.invalidParams("give exactly one of prompt and messages", path: "params")
+        }
+    }
+
+    static func options(_ p: TextGenerate.Params) -> GenerationOptions {
         let sampling = SamplingParameters(
             temperature: p.temperature, topK: p.topK, topP: p.topP, minP: p.minP, repetitionPenalty: p.repetitionPenalty,
             frequencyPenalty: p.frequencyPenalty, presencePenalty: p.presencePenalty, penaltyWindow: p.penaltyWindow, seed: p.seed)
-        if let problem = sampling.problem() {
-            throw RPCError.invalidParams("\(problem.field) \(problem.message)", path: "params.\(problem.field)")
-        }
-        if let index = p.stopTokens.firstIndex(where: { $0 < 0 || Int($0) >= model.tokenizer.vocabularySize }) {
-            throw RPCError.invalidParams("stop token \(p.stopTokens[index]) is outside the vocabulary", path: "params.stopTokens[\(index)]")
-        }
-
-        let prompt: [Int32]
-        var stopTokens = p.stopTokens
-        switch (p.prompt, p.messages) {
-        case (let input?, nil):
-            prompt = try tokens(input, field: "prompt", addSpecial: true, parseSpecial: false, model: model)
-        case (nil, let messages?):
-            guard !messages.isEmpty else { throw RPCError.invalidParams("messages must not be empty", path: "params.messages") }
-            let chat = chatPrompt(messages.map { ChatMessage(role: $0.role, content: $0.content) }, model: model)
-            prompt = chat.tokens
-            stopTokens += chat.stopTokens
-        default:
-            throw RPCError.invalidParams("give exactly one of prompt and messages", path: "params")
-        }
-        return GenerationRequest(prompt: prompt, sampling: sampling, maxTokens: p.maxTokens, stopStrings: p.stop,
-                                 stopTokens: stopTokens, ignoreEOS: p.ignoreEOS, topLogprobs: p.logprobs)
-    }
-
-    /// Chat messages rendered with the model's own template, tokenized (special-token texts parsed),
-    /// and the template's end-of-turn tokens, which stop generation like EOS does. A template that
-    /// fails on these messages is logged; the family renderer made the prompt instead.
-    static func chatPrompt(_ messages: [ChatMessage], model: LoadedModel) -> (tokens: [Int32], stopTokens: [Int32]) {
-        let chat = model.chatPrompt(messages)
-        if chat.prompt.templateFailed, let reason = chat.prompt.fallbackReason {
-            Logger(label: "minos.chat-template").warning("\(model.name): \(reason); the \(model.chatTemplate.name) renderer made the prompt")
-        }
-        return (chat.tokens, chat.stopTokens)
+        return GenerationOptions(sampling: sampling, maxTokens: p.maxTokens, stopStrings: p.stop,
+                                 stopTokens: p.stopTokens.map(Int64.init), ignoreEOS: p.ignoreEOS, topLogprobs: p.logprobs)
     }
 
     static func rate(_ count: Int, _ seconds: Double) -> Double {

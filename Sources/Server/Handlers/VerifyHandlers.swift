@@ -64,6 +64,16 @@ struct EngineVerifierModel: VerifierModel {
     }
 }
 
+/// A loaded model as a critic: one user turn through its chat template.
+struct EngineCritic: CriticModel {
+    let model: LoadedModel
+    let options: GenerationOptions
+
+    func reply(to message: String) async throws -> String {
+        try await model.generate(.messages([ChatMessage(role: "user", content: message)]), field: "solution", options: options).text
+    }
+}
+
 extension MinosServer {
     func registerVerifierModelHandlers() {
         connection.register(VerifySteps.self) { [self] params, _ in
@@ -128,42 +138,29 @@ extension MinosServer {
 
     func registerCritiqueHandler() {
         connection.register(VerifyCritique.self) { [self] params, _ in
-            let model = try engine.model(params.model)
-            var sampling = SamplingParameters()
+            var sampling = SamplingParameters.greedy
             sampling.temperature = params.temperature
             sampling.seed = params.seed
-            if let problem = sampling.problem() {
-                throw RPCError.invalidParams("\(problem.field) \(problem.message)", path: "params.\(problem.field)")
-            }
-                        let chat = Self.chatPrompt([ChatMessage(role: "user", content: Critique.request(question: params.question, solution: params.solution))],
-                                       model: model)
-            let request = GenerationRequest(prompt: chat.tokens, sampling: sampling, maxTokens: params.maxTokens, stopTokens: chat.stopTokens)
-            let feedback = try await model.generate(request).text
-            let parsed = Critique.parse(feedback)
-            return VerifyCritique.Result(feedback: feedback,
-                                         steps: parsed.steps.map { .init(step: $0.step, text: $0.text, correct: $0.correct) },
-                                         final: parsed.final)
+            let critic = EngineCritic(model: try engine.model(params.model),
+                                      options: GenerationOptions(sampling: sampling, maxTokens: params.maxTokens))
+            let review = try await Critique.review(question: params.question, solution: params.solution, critic: critic)
+            return VerifyCritique.Result(feedback: review.feedback,
+                                         steps: review.parsed.steps.map { .init(step: $0.step, text: $0.text, correct: $0.correct) },
+                                         final: review.parsed.final)
         }
     }
 
     func registerProfileHandlers() {
         connection.register(VerifyProfilesSave.self) { [self] params, _ in
             let wire = params.profile
-            guard !VerifierProfile.builtIn.contains(where: { $0.name == wire.name }) else {
-                throw RPCError.invalidParams("'\(wire.name)' is a built-in profile; choose another name", path: "params.profile.name")
+            let profile: VerifierProfile
+            do throws(StepVerifier.Failure) {
+                profile = try VerifierProfile.defined(
+                    name: wire.name, template: wire.template, stepSplit: wire.stepSplit, stepMarker: wire.stepMarker,
+                    outcomeMarker: wire.outcomeMarker, positive: wire.positive, negative: wire.negative)
+            } catch {
+                throw RPCError.invalidParams(error.message, path: "params.profile.\(error.field)")
             }
-            guard !wire.name.isEmpty else { throw RPCError.invalidParams("name must not be empty", path: "params.profile.name") }
-            guard let split = VerifierProfile.StepSplit(rawValue: wire.stepSplit) else {
-                throw RPCError.invalidParams("stepSplit must be newlines, stepPrefix or tag", path: "params.profile.stepSplit")
-            }
-            guard wire.template.contains("{question}"), wire.template.contains("{solution}") else {
-                throw RPCError.invalidParams("template must contain {question} and {solution}", path: "params.profile.template")
-            }
-            guard !wire.positive.isEmpty, !wire.negative.isEmpty, wire.positive != wire.negative else {
-                throw RPCError.invalidParams("positive and negative labels must be different and not empty", path: "params.profile.positive")
-            }
-            let profile = VerifierProfile(name: wire.name, template: wire.template, stepSplit: split, stepMarker: wire.stepMarker,
-                                          outcomeMarker: wire.outcomeMarker, positive: wire.positive, negative: wire.negative)
             try store.saveVerifierProfile(name: profile.name, definition: try JSONValueEncoder().encode(profile).serializedString())
             return Self.wire(profile, builtIn: false)
         }
