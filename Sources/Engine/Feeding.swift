@@ -15,6 +15,7 @@ extension LoadedModel {
         while offset < tokens.count {
             if cancelled.isSet { throw EngineError.cancelled }
             let end = min(offset + transformer.maxBatch, tokens.count)
+            try cache.reserve(end - offset)
             let first = next
             while next < wanted.endIndex, wanted[next] < end { next += 1 }
             let rows = wanted[first..<next].map { $0 - offset }

@@ -82,9 +82,27 @@ public final class LoadedModel: @unchecked Sendable {
     /// with nothing allocated when they do not fit) and given back when the cache is freed. The
     /// only way the engine makes caches for requests.
     func makeCache(capacity: Int) throws(EngineError) -> KVCache {
-        let reservation = try budget.reservation(transformer.cacheBytes(capacity: capacity))
-        return KVCache(layers: configuration.blockCount, width: configuration.keyValueWidth, capacity: capacity,
-                       reservation: reservation)
+        KVCache(layers: configuration.blockCount, width: configuration.keyValueWidth, kvHeads: configuration.headCountKV,
+                tail: try makeStorage(Array(repeating: capacity, count: configuration.blockCount)), allocate: nil)
+    }
+
+    /// An empty cache that grows as it is fed (sessions, reusable prefixes), each new piece of
+    /// storage reserved from the budget when it is needed.
+    func makeGrowableCache() -> KVCache {
+        KVCache(layers: configuration.blockCount, width: configuration.keyValueWidth, kvHeads: configuration.headCountKV,
+                tail: nil, allocate: storageAllocator)
+    }
+
+    /// Makes storage for a growable cache: `count` entries in every layer.
+    var storageAllocator: @Sendable (Int) throws(EngineError) -> KVStorage {
+        { [self] count throws(EngineError) in try makeStorage(Array(repeating: count, count: configuration.blockCount)) }
+    }
+
+    /// KV storage with these per-layer capacities, its bytes reserved from the budget first.
+    func makeStorage(_ capacities: [Int]) throws(EngineError) -> KVStorage {
+        let bytes = KVStorage.byteCount(width: configuration.keyValueWidth, kvHeads: configuration.headCountKV, capacities: capacities)
+        return KVStorage(width: configuration.keyValueWidth, kvHeads: configuration.headCountKV, capacities: capacities,
+                         reservation: try budget.reservation(bytes))
     }
 
     /// What loading had to assume or work around, for the log and `model/load`'s reply: the

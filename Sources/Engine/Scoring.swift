@@ -94,8 +94,8 @@ extension LoadedModel {
             try self.feed(prefix[...], into: shared, cancelled: cancelled)
             var results: [[[Double]]] = []
             for (suffix, wanted) in zip(suffixes, positions) {
-                let cache = try self.makeCache(capacity: prefix.count + suffix.count)
-                cache.copyPrefix(from: shared, count: prefix.count)
+                // Each candidate reads the prefix's entries (a fork copies nothing) and writes its own.
+                let cache = shared.fork(allocate: self.storageAllocator)
                 var byPosition: [Int: [Double]] = [:]
                 let rows = Set(wanted).map { $0 - prefix.count }.sorted()
                 try self.feed(suffix[...], into: cache, wanted: rows, cancelled: cancelled) { row, logits in

@@ -27,7 +27,8 @@ public final class Transformer: @unchecked Sendable {
 
     /// A cache shaped for this model.
     public func makeCache(capacity: Int) -> KVCache {
-        KVCache(layers: configuration.blockCount, width: configuration.keyValueWidth, capacity: capacity)
+        KVCache(layers: configuration.blockCount, width: configuration.keyValueWidth, kvHeads: configuration.headCountKV,
+                capacity: capacity)
     }
 
     /// Which positions' logits a forward call returns.
@@ -160,29 +161,45 @@ public final class Transformer: @unchecked Sendable {
         let scale = 1 / Float(d).squareRoot()
         let heads = c.headCount, kvWidth = c.keyValueWidth, qWidth = c.queryWidth
         let tokenPositions = positions
-        let views = caches.map { CacheView(cache: $0, layer: layer) }
-        let longest = views.map(\.entries).max() ?? 1
+        // Each distinct cache's segments for this layer, once (a prefill chunk shares one cache).
+        var viewIndex: [Int] = []
+        var views: [[KVSegment]] = []
+        for (t, cache) in caches.enumerated() {
+            if t > 0, caches[t - 1] === cache { viewIndex.append(viewIndex[t - 1]); continue }
+            viewIndex.append(views.count)
+            views.append(cache.segments(layer: layer))
+        }
+        let segmentViews = UnsafeSendableBox(views)
+        let cacheOfToken = viewIndex
+        let kvHeads = c.headCountKV
+        let longest = views.map { $0.reduce(0) { $0 + $1.count } }.max() ?? 1
         pool.parallelRanges(positions.count * heads, minimum: 1) { range in
             let scores = UnsafeMutablePointer<Float>.allocate(capacity: max(longest, 1))
             defer { scores.deallocate() }
             for item in range {
                 let t = item / heads, head = item % heads
-                let view = views[t]
+                let segments = segmentViews.value[cacheOfToken[t]]
                 let kvHead = head / group
                 let query = qs.pointer + t * qWidth + head * d
                 let limit = tokenPositions[t]
-                for j in 0..<view.entries {
-                    if view.positions.pointer[j] > limit {
-                        scores[j] = -.infinity
-                        continue
+                var n = 0
+                for segment in segments {
+                    for j in 0..<segment.count {
+                        scores[n + j] = segment.positions[j * kvHeads + kvHead] > limit
+                            ? -.infinity
+                            : Operations.dot(query, segment.keys + j * kvWidth + kvHead * d, count: d) * scale
                     }
-                    scores[j] = Operations.dot(query, view.keys.pointer + j * kvWidth + kvHead * d, count: d) * scale
+                    n += segment.count
                 }
-                Operations.softmax(scores, count: view.entries)
+                Operations.softmax(scores, count: n)
                 let o = out.pointer + t * qWidth + head * d
                 o.update(repeating: 0, count: d)
-                for j in 0..<view.entries where scores[j] > 0 {
-                    Operations.axpy(scores[j], view.values.pointer + j * kvWidth + kvHead * d, o, count: d)
+                n = 0
+                for segment in segments {
+                    for j in 0..<segment.count where scores[n + j] > 0 {
+                        Operations.axpy(scores[n + j], segment.values + j * kvWidth + kvHead * d, o, count: d)
+                    }
+                    n += segment.count
                 }
             }
         }
@@ -197,24 +214,16 @@ public final class Transformer: @unchecked Sendable {
     }
 }
 
-/// One layer's cache arrays, captured for the attention workers.
-private struct CacheView: Sendable {
-    let keys: UnsafeSendable<Float>
-    let values: UnsafeSendable<Float>
-    let positions: UnsafeSendable<Int32>
-    let entries: Int
-
-    init(cache: KVCache, layer: Int) {
-        keys = UnsafeSendable(cache.keys[layer])
-        values = UnsafeSendable(cache.values[layer])
-        positions = UnsafeSendable(cache.positions[layer])
-        entries = cache.counts[layer]
-    }
+/// A value handed to the attention workers, which only read it.
+private struct UnsafeSendableBox<T>: @unchecked Sendable {
+    let value: T
+    init(_ value: T) { self.value = value }
 }
 
 extension Transformer {
     /// Bytes a cache of `capacity` entries takes for this model.
     public func cacheBytes(capacity: Int) -> Int {
-        KVCache.byteCount(layers: configuration.blockCount, width: configuration.keyValueWidth, capacity: capacity)
+        KVCache.byteCount(layers: configuration.blockCount, width: configuration.keyValueWidth, kvHeads: configuration.headCountKV,
+                          capacity: capacity)
     }
 }

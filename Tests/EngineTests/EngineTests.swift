@@ -104,7 +104,7 @@ struct ForwardTests {
         let transformer = Transformer(model: try ArchitectureRegistry.load(file), pool: Self.pool)
         let cache = transformer.makeCache(capacity: 16)
         _ = transformer.forward([1, 2, 3, 4], cache: cache, logits: .none)
-        cache.truncate(to: 2)
+        try cache.truncate(to: 2)
         // Continuing at position 2 after dropping entries 2 and 3 equals never having seen them.
         let resumed = transformer.forward([30, 31], cache: cache, logits: .all)
         let fresh = transformer.forward([1, 2, 30, 31], cache: transformer.makeCache(capacity: 16), logits: .all)
