@@ -15,6 +15,14 @@ public enum EngineError: Error, Sendable, CustomStringConvertible {
     case contextOverflow(needed: Int, limit: Int)
     case invalidInput(field: String, reason: String)
     case cancelled
+    /// No open session has this id (never opened, closed, or evicted: `reason` says which).
+    case sessionNotFound(id: String, reason: String)
+    /// Another request is using the session; sessions serve one request at a time.
+    case sessionBusy(id: String)
+    /// A saved session file is damaged, truncated, not a session file, or of another version.
+    case invalidSessionFile(path: String, reason: String)
+    /// A saved session belongs to another model.
+    case sessionModelMismatch(path: String, reason: String)
 
     public var description: String {
         switch self {
@@ -28,6 +36,10 @@ public enum EngineError: Error, Sendable, CustomStringConvertible {
             return "\(needed) tokens do not fit the context of \(limit) tokens"
         case .invalidInput(let field, let reason): return "\(field): \(reason)"
         case .cancelled: return "cancelled"
+        case .sessionNotFound(let id, let reason): return "no session '\(id)': \(reason)"
+        case .sessionBusy(let id): return "session '\(id)' is serving another request; sessions serve one at a time"
+        case .invalidSessionFile(let path, let reason): return "\(path) is not a usable saved session: \(reason)"
+        case .sessionModelMismatch(let path, let reason): return "\(path) was saved from another model: \(reason)"
         }
     }
 

@@ -7,7 +7,7 @@ extension LoadedModel {
     /// between chunks. For each index in `wanted` (ascending, within `tokens`), `row` receives that
     /// index and the logits it produces (the distribution of the token after it); logits are
     /// computed for those rows only.
-    func feed(_ tokens: ArraySlice<Int32>, into cache: KVCache, wanted: [Int] = [], cancelled: CancellationFlag,
+    package func feed(_ tokens: ArraySlice<Int32>, into cache: KVCache, wanted: [Int] = [], cancelled: CancellationFlag,
               row: (_ index: Int, _ logits: ArraySlice<Float>) -> Void = { _, _ in }) throws(EngineError) {
         let vocabulary = configuration.vocabularySize
         var next = wanted.startIndex
@@ -30,7 +30,7 @@ extension LoadedModel {
     }
 
     /// Feeds a prompt; returns the logits after its last token.
-    func prefill(_ prompt: [Int32], cache: KVCache, cancelled: CancellationFlag) throws(EngineError) -> [Float] {
+    package func prefill(_ prompt: [Int32], cache: KVCache, cancelled: CancellationFlag) throws(EngineError) -> [Float] {
         var last: [Float] = []
         try feed(prompt[...], into: cache, wanted: [prompt.count - 1], cancelled: cancelled) { _, logits in last = Array(logits) }
         return last
@@ -39,7 +39,7 @@ extension LoadedModel {
     /// One decode step for several sequences: `tokens[i]` goes into `caches[i]` at its next
     /// position, all in one forward pass per batch of rows, so the weights are read once for every
     /// sequence. Returns each sequence's next-token logits.
-    func decodeStep(_ tokens: [Int32], caches: [KVCache]) -> [[Float]] {
+    package func decodeStep(_ tokens: [Int32], caches: [KVCache]) -> [[Float]] {
         let vocabulary = configuration.vocabularySize
         var result: [[Float]] = []
         result.reserveCapacity(tokens.count)

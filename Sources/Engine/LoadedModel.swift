@@ -81,14 +81,14 @@ public final class LoadedModel: @unchecked Sendable {
     /// A KV cache for `capacity` entries, its bytes reserved from the engine's budget first (-33001
     /// with nothing allocated when they do not fit) and given back when the cache is freed. The
     /// only way the engine makes caches for requests.
-    func makeCache(capacity: Int) throws(EngineError) -> KVCache {
+    package func makeCache(capacity: Int) throws(EngineError) -> KVCache {
         KVCache(layers: configuration.blockCount, width: configuration.keyValueWidth, kvHeads: configuration.headCountKV,
                 tail: try makeStorage(Array(repeating: capacity, count: configuration.blockCount)), allocate: nil)
     }
 
     /// An empty cache that grows as it is fed (sessions, reusable prefixes), each new piece of
     /// storage reserved from the budget when it is needed.
-    func makeGrowableCache() -> KVCache {
+    package func makeGrowableCache() -> KVCache {
         KVCache(layers: configuration.blockCount, width: configuration.keyValueWidth, kvHeads: configuration.headCountKV,
                 tail: nil, allocate: storageAllocator)
     }

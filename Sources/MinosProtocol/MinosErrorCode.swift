@@ -20,6 +20,10 @@ extension ErrorCode {
     public static let unsupportedModel = ErrorCode(rawValue: -33007)
     /// A named resource (instruction, profile, session, router, …) does not exist.
     public static let notFound = ErrorCode(rawValue: -33008)
+    /// The session is serving another request.
+    public static let sessionBusy = ErrorCode(rawValue: -33010)
+    /// A saved session file is damaged or was saved from another model.
+    public static let invalidSessionFile = ErrorCode(rawValue: -33011)
 
     /// Every Minos-specific code with its meaning, for documentation and tests.
     public static let minosCodes: [(ErrorCode, String, String)] = [
@@ -33,5 +37,7 @@ extension ErrorCode {
         (.unsupportedModel, "unsupported model", "The architecture or tensor encoding is not supported."),
         (.notFound, "not found", "A named resource (instruction, profile, session, router) does not exist."),
         (.instructionRejected, "instruction rejected", "Cross-validation left too few functions or cases; `data` has the reasons and scores."),
+        (.sessionBusy, "session busy", "The session is serving another request; sessions serve one request at a time."),
+        (.invalidSessionFile, "invalid session file", "A saved session is damaged, truncated, or was saved from another model; nothing was loaded."),
     ]
 }

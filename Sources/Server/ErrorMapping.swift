@@ -59,6 +59,10 @@ enum ErrorMapping {
             return RPCError(.contextOverflow, error.description, data: ["tokens": .int(Int64(needed)), "contextLength": .int(Int64(limit))])
         case .invalidInput(let field, _): return .invalidParams(error.description, path: "params.\(field)")
         case .cancelled: return .cancelled()
+        case .sessionNotFound: return RPCError(.notFound, error.description, data: ["path": "params.sessionId"])
+        case .sessionBusy: return RPCError(.sessionBusy, error.description, data: ["path": "params.sessionId"])
+        case .invalidSessionFile(let path, _), .sessionModelMismatch(let path, _):
+            return RPCError(.invalidSessionFile, error.description, data: ["file": .string(path)])
         }
     }
 }
