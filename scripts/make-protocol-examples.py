@@ -9,6 +9,7 @@ method, read the diff, and commit it:  MINOSD=.build/debug/minosd python3 script
 """
 import json
 import os
+import shutil
 import subprocess
 import sys
 
@@ -55,7 +56,7 @@ MY_PROFILE = {"name": "my-judge", "template": "Problem: {question}\nAnswer: {sol
 REGISTER = rpc(1, "instructions/register", {"instruction": "Answer in at least three words.",
                                             "functions": [AT_LEAST_3, AT_LEAST_3_B], "cases": CASES})
 
-# (file name, method, description, handshake, messages to send, volatile paths)
+# (file name, method, description, handshake, messages to send, volatile paths[, extra minosd arguments])
 EXAMPLES = [
     ("initialize", "initialize", "Start a session; the reply lists every method.", False,
      [rpc(1, "initialize", {"processId": 4242, "clientInfo": {"name": "my-editor", "version": "1.0"}})], []),
@@ -167,6 +168,50 @@ EXAMPLES = [
     ("text.score", "text/score", "Log-probabilities of a continuation, with the top 2 alternatives.", True,
      [LOAD, rpc(2, "text/score", {"model": "tiny", "prompt": "the quick", "continuation": " brown fox", "topK": 2})],
      ["result.bytesResident"]),
+    ("session.open", "session/open", "Open a session on a prompt; a later request reuses it.", True,
+     [LOAD, rpc(2, "session/open", {"model": "tiny", "prompt": "the quick brown fox jumps over the lazy dog"})],
+     ["result.session.idleSeconds"]),
+    ("session.open.compressed", "session/open", "Open a session with PyramidKV compression of its prompt.", True,
+     [LOAD, rpc(2, "session/open", {"model": "tiny", "prompt": " ".join(["the quick brown fox jumps over the lazy dog"] * 8),
+                                    "compression": {"method": "pyramid", "budget": 16, "window": 4}})],
+     ["result.session.idleSeconds"]),
+    ("session.append", "session/append", "Append text: only the new tokens are evaluated.", True,
+     [LOAD, rpc(2, "session/open", {"model": "tiny", "prompt": "the quick brown fox"}),
+      rpc(3, "session/append", {"sessionId": "s1", "text": " jumps over the lazy dog"})],
+     ["result.session.idleSeconds"]),
+    ("session.generate", "session/generate", "Generate from a session, keeping the tokens in it.", True,
+     [LOAD, rpc(2, "session/open", {"model": "tiny", "prompt": "the quick brown fox"}),
+      rpc(3, "session/generate", {"sessionId": "s1", "maxTokens": 3, "temperature": 0}), rpc(4, "session/list")],
+     ["result.session.idleSeconds", "result.sessions[0].idleSeconds", "result.timings.prefillSeconds", "result.timings.decodeSeconds",
+      "result.timings.prefillTokensPerSecond", "result.timings.decodeTokensPerSecond"]),
+    ("session.score", "session/score", "Score a continuation from a session's cached state.", True,
+     [LOAD, rpc(2, "session/open", {"model": "tiny", "prompt": "the quick"}),
+      rpc(3, "session/score", {"sessionId": "s1", "continuation": " brown fox"})],
+     ["result.session.idleSeconds"]),
+    ("session.fork", "session/fork", "Fork a session: the new one shares the cached prefix.", True,
+     [LOAD, rpc(2, "session/open", {"model": "tiny", "prompt": "the quick brown fox"}),
+      rpc(3, "session/fork", {"sessionId": "s1"})],
+     ["result.session.idleSeconds", "result.idleSeconds"]),
+    ("session.truncate", "session/truncate", "Roll a session back to its first 2 tokens.", True,
+     [LOAD, rpc(2, "session/open", {"model": "tiny", "prompt": "the quick brown fox"}),
+      rpc(3, "session/truncate", {"sessionId": "s1", "tokens": 2})],
+     ["result.session.idleSeconds", "result.idleSeconds"]),
+    ("session.close", "session/close", "Close a session; closing it again says it was closed.", True,
+     [LOAD, rpc(2, "session/open", {"model": "tiny", "prompt": "the quick brown fox"}),
+      rpc(3, "session/close", {"sessionId": "s1"}), rpc(4, "session/close", {"sessionId": "s1"})],
+     ["result.session.idleSeconds", "result.idleSeconds"]),
+    ("session.list", "session/list", "Open and saved sessions, and recent evictions.", True,
+     [LOAD, rpc(2, "session/open", {"model": "tiny", "prompt": "the quick brown fox"}), rpc(3, "session/list")],
+     ["result.session.idleSeconds", "result.sessions[0].idleSeconds"]),
+    ("session.save", "session/save", "Save a session under a name and restore it (here in the same daemon).", True,
+     [LOAD, rpc(2, "session/open", {"model": "tiny", "prompt": "the quick brown fox"}),
+      rpc(3, "session/save", {"sessionId": "s1", "name": "fox"}), rpc(4, "session/restore", {"name": "fox", "model": "tiny"})],
+     ["result.session.idleSeconds"], ["--session-dir", "/tmp/minos-examples/sessions"]),
+    ("session.restore", "session/restore", "Restore a saved session; a damaged or foreign file is refused (-33011).", True,
+     [LOAD, rpc(2, "session/open", {"model": "tiny", "prompt": "the quick brown fox"}),
+      rpc(3, "session/save", {"sessionId": "s1", "name": "fox"}), rpc(4, "session/restore", {"name": "fox", "model": "tiny"}),
+      rpc(5, "session/restore", {"name": "nothing-here", "model": "tiny"})],
+     ["result.session.idleSeconds", "error.data.file"], ["--session-dir", "/tmp/minos-examples/sessions"]),
     ("daemon.sleep", "daemon/sleep", "Sleep with work-done progress (begin, reports, end, then the reply).", True,
      [rpc(1, "daemon/sleep", {"milliseconds": 20, "steps": 2, "workDoneToken": "sleep-1"})], []),
 ]
@@ -188,9 +233,9 @@ def read_message(stream):
     return json.loads(stream.read(length))
 
 
-def converse(sent, skip_id=None):
+def converse(sent, skip_id=None, arguments=()):
     """Sends each message; after a request, reads until its reply. Returns the exchange and exit code."""
-    proc = subprocess.Popen([MINOSD, "--db", ":memory:", "--log-level", "error"],
+    proc = subprocess.Popen([MINOSD, "--db", ":memory:", "--log-level", "error", *arguments],
                             stdin=subprocess.PIPE, stdout=subprocess.PIPE)
     exchange = []
     for item in sent:
@@ -221,12 +266,19 @@ def main():
     os.makedirs(os.path.dirname(MODEL["path"]), exist_ok=True)
     subprocess.run([BENCH, "make-model", "--architecture", MODEL["architecture"], "--type", MODEL["type"],
                     "--seed", str(MODEL["seed"]), "--output", MODEL["path"]], check=True, capture_output=True)
-    for name, method, description, handshake, messages, volatile in EXAMPLES:
-        exchange, code = converse((HANDSHAKE if handshake else []) + messages, skip_id=0 if handshake else None)
+    for entry in EXAMPLES:
+        name, method, description, handshake, messages, volatile = entry[:6]
+        arguments = entry[6] if len(entry) > 6 else []
+        if "--session-dir" in arguments:
+            shutil.rmtree(arguments[arguments.index("--session-dir") + 1], ignore_errors=True)
+        exchange, code = converse((HANDSHAKE if handshake else []) + messages, skip_id=0 if handshake else None,
+                                  arguments=arguments)
         if handshake:
             exchange = [step for step in exchange if step.get("send", {}).get("method") != "initialized"]
         example = {"method": method, "description": description, "handshake": handshake,
                    "exchange": exchange, "volatile": volatile}
+        if arguments:
+            example["arguments"] = arguments
         if LOAD in messages or method == "model/load":
             example["model"] = MODEL
         if method == "exit":

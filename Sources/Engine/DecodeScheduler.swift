@@ -9,10 +9,21 @@ import Synchronization
 final class DecodeScheduler: Sendable {
     struct Job: Sendable {
         let request: GenerationRequest
+        /// Most tokens the sequence may reach (prompt and generation, within the context).
         let capacity: Int
+        /// Makes the cache the sequence runs in, on the model's queue when the job is admitted; nil
+        /// for a fresh cache of `capacity`.
+        let start: (@Sendable () throws(EngineError) -> CacheStart)?
+        /// Called on the model's queue when the job ends well, with its cache and the tokens the
+        /// cache holds (prompt and the generated tokens fed back).
+        let keep: (@Sendable (KVCache, [Int32]) -> Void)?
         let onText: @Sendable (String) -> Void
         let cancelled: CancellationFlag
         let finish: @Sendable (Result<GenerationResult, EngineError>) -> Void
+
+        func finishing(_ finish: @escaping @Sendable (Result<GenerationResult, EngineError>) -> Void) -> Job {
+            Job(request: request, capacity: capacity, start: start, keep: keep, onText: onText, cancelled: cancelled, finish: finish)
+        }
     }
 
     private struct State {
@@ -45,6 +56,8 @@ final class DecodeScheduler: Sendable {
         var logits: [Float]
         /// The token sampled this step, to be fed next.
         var nextToken: Int32 = 0
+        /// Prompt tokens the cache already held (not evaluated again).
+        let cached: Int
         let prefillSeconds: Double
         let decodeStart: Date
     }
@@ -60,10 +73,15 @@ final class DecodeScheduler: Sendable {
             for job in arrived {
                 let start = Date()
                 do throws(EngineError) {
-                    let cache = try model.makeCache(capacity: job.capacity)
-                    let logits = try model.prefill(job.request.prompt, cache: cache, cancelled: job.cancelled)
-                    active.append(Active(job: job, cache: cache, sequence: SequenceState(job.request, tokenizer: model.tokenizer),
-                                         logits: logits, prefillSeconds: Date().timeIntervalSince(start), decodeStart: Date()))
+                    let begin: CacheStart
+                    if let start = job.start { begin = try start() } else {
+                        begin = CacheStart(cache: try model.makeCache(capacity: job.capacity), cached: 0)
+                    }
+                    try begin.cache.reserve(job.capacity - begin.cached)
+                    let logits = try model.prefill(job.request.prompt[begin.cached...], cache: begin.cache, cancelled: job.cancelled)
+                    active.append(Active(job: job, cache: begin.cache, sequence: SequenceState(job.request, tokenizer: model.tokenizer),
+                                         logits: logits, cached: begin.cached, prefillSeconds: Date().timeIntervalSince(start),
+                                         decodeStart: Date()))
                 } catch {
                     job.finish(.failure(error))
                 }
@@ -85,7 +103,7 @@ final class DecodeScheduler: Sendable {
                 }
                 if !active[i].sequence.finished {
                     let token = active[i].sequence.sample(active[i].logits)
-                    if let text = active[i].sequence.accept(token, cacheFull: active[i].cache.remaining == 0) { active[i].job.onText(text) }
+                    if let text = active[i].sequence.accept(token, cacheFull: Int(active[i].cache.nextPosition) >= active[i].job.capacity) { active[i].job.onText(text) }
                     active[i].nextToken = token
                 }
             }
@@ -99,8 +117,10 @@ final class DecodeScheduler: Sendable {
                 }
                 var sequence = item.sequence
                 if let text = sequence.finish() { item.job.onText(text) }
-                outcomes.append((item.job, .success(sequence.result(prefillSeconds: item.prefillSeconds,
-                                                                   decodeSeconds: Date().timeIntervalSince(item.decodeStart)))))
+                let result = sequence.result(prefillSeconds: item.prefillSeconds, decodeSeconds: Date().timeIntervalSince(item.decodeStart),
+                                             cachedTokens: item.cached)
+                item.job.keep?(item.cache, Array((item.job.request.prompt + result.tokens).prefix(Int(item.cache.nextPosition))))
+                outcomes.append((item.job, .success(result)))
             }
             active.removeAll { $0.sequence.finished || $0.job.cancelled.isSet }
             for (job, outcome) in outcomes { job.finish(outcome) }

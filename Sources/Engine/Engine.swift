@@ -12,6 +12,10 @@ public final class Engine: Sendable {
     public let pool: WorkerPool
     /// How loaded models multiply activations with quantized weights.
     public let precision: ActivationPrecision
+    /// Sessions of every model: KV caches clients keep across requests.
+    public let sessions: SessionRegistry
+    /// Sequences each model keeps for automatic prefix reuse (0: none).
+    public let prefixEntries: Int
     private struct State {
         var models: [String: LoadedModel] = [:]
     }
@@ -22,10 +26,30 @@ public final class Engine: Sendable {
         (CPUPath.active.description, CPUPath.detected.description)
     }
 
-    public init(threads: Int, memoryLimit: Int?, precision: ActivationPrecision = .exact) {
+    public init(threads: Int, memoryLimit: Int?, precision: ActivationPrecision = .exact, sessionDirectory: String? = nil,
+                prefixEntries: Int = 4) {
         self.pool = WorkerPool(threads: threads)
         self.budget = MemoryBudget(limit: memoryLimit)
         self.precision = precision
+        self.sessions = SessionRegistry(directory: sessionDirectory)
+        self.prefixEntries = prefixEntries
+        budget.setReclaimer(MemoryBudget.Reclaimer(
+            reclaimable: { [weak self] in self.map { $0.keptCacheBytes.prefixes + $0.sessions.idleBytes } ?? 0 },
+            reclaimOne: { [weak self] in self?.reclaim() ?? false }))
+    }
+
+    /// Frees one thing the budget can do without: a reusable prefix first (the model holding the
+    /// most), then the least recently used idle session. False when nothing is left.
+    private func reclaim() -> Bool {
+        let pools = state.withLock { $0.models.values.map(\.prefixCache) }
+        for pool in pools.sorted(by: { $0.statistics.bytes > $1.statistics.bytes }) where pool.evictOldest() { return true }
+        return sessions.evictOne()
+    }
+
+    /// Bytes of KV cache held beyond requests in flight: open sessions and reusable prefixes,
+    /// each storage once.
+    public var keptCacheBytes: (sessions: Int, prefixes: Int) {
+        (sessions.totalBytes, models.reduce(0) { $0 + $1.prefixCache.statistics.bytes })
     }
 
     /// Loads a GGUF model under `name` (default: the file's name without extension). The file's size
@@ -37,16 +61,17 @@ public final class Engine: Sendable {
         let size = try Self.fileSize(path)
         try state.withLock { state throws(EngineError) in
             if state.models[name] != nil { throw EngineError.modelNameTaken(name) }
-            try self.budget.reserve(size)
         }
-        let pool = pool, precision = precision, budget = budget
+        // Outside the lock: making room may evict sessions and reusable prefixes of loaded models.
+        try budget.reserve(size)
+        let pool = pool, precision = precision, budget = budget, prefixEntries = prefixEntries
         let result: Result<LoadedModel, EngineError> = await withCheckedContinuation { continuation in
             // A serial queue gets its own (overcommit) thread: loading never waits behind other blocking work.
             DispatchQueue(label: "minos.model.load").async {
                 do throws(EngineError) {
                     continuation.resume(returning: .success(try LoadedModel(name: name, path: path, contextLength: contextLength,
                                                                             pool: pool, precision: precision, budget: budget,
-                                                                            progress: progress)))
+                                                                            prefixEntries: prefixEntries, progress: progress)))
                 } catch {
                     continuation.resume(returning: .failure(error))
                 }
@@ -73,6 +98,8 @@ public final class Engine: Sendable {
     public func unload(_ name: String) throws(EngineError) {
         let model = state.withLock { $0.models.removeValue(forKey: name) }
         guard let model else { throw EngineError.modelNotLoaded(name) }
+        sessions.closeAll(of: model)
+        model.prefixCache.clear()
         budget.release(model.budgetBytes)
     }
 

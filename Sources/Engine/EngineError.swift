@@ -23,6 +23,8 @@ public enum EngineError: Error, Sendable, CustomStringConvertible {
     case invalidSessionFile(path: String, reason: String)
     /// A saved session belongs to another model.
     case sessionModelMismatch(path: String, reason: String)
+    /// A session could not be written to disk (full, read-only, permissions).
+    case sessionStorage(path: String, reason: String)
 
     public var description: String {
         switch self {
@@ -40,6 +42,7 @@ public enum EngineError: Error, Sendable, CustomStringConvertible {
         case .sessionBusy(let id): return "session '\(id)' is serving another request; sessions serve one at a time"
         case .invalidSessionFile(let path, let reason): return "\(path) is not a usable saved session: \(reason)"
         case .sessionModelMismatch(let path, let reason): return "\(path) was saved from another model: \(reason)"
+        case .sessionStorage(let path, let reason): return "cannot save the session to \(path): \(reason)"
         }
     }
 

@@ -30,10 +30,14 @@ extension LoadedModel {
     }
 
     /// Feeds a prompt; returns the logits after its last token.
-    package func prefill(_ prompt: [Int32], cache: KVCache, cancelled: CancellationFlag) throws(EngineError) -> [Float] {
+    package func prefill(_ prompt: ArraySlice<Int32>, cache: KVCache, cancelled: CancellationFlag) throws(EngineError) -> [Float] {
         var last: [Float] = []
-        try feed(prompt[...], into: cache, wanted: [prompt.count - 1], cancelled: cancelled) { _, logits in last = Array(logits) }
+        try feed(prompt, into: cache, wanted: [prompt.count - 1], cancelled: cancelled) { _, logits in last = Array(logits) }
         return last
+    }
+
+    package func prefill(_ prompt: [Int32], cache: KVCache, cancelled: CancellationFlag) throws(EngineError) -> [Float] {
+        try prefill(prompt[...], cache: cache, cancelled: cancelled)
     }
 
     /// One decode step for several sequences: `tokens[i]` goes into `caches[i]` at its next

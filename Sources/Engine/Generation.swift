@@ -52,6 +52,10 @@ public struct GenerationResult: Sendable {
     public var logprobs: [ScoreResult.Token]
     public var stopReason: StopReason
     public var promptTokens: Int
+    /// Prompt tokens whose entries were already cached (reused, not evaluated).
+    public var cachedTokens: Int
+    /// Prompt tokens evaluated for this request.
+    public var evaluatedTokens: Int { promptTokens - cachedTokens }
     public var prefillSeconds: Double
     public var decodeSeconds: Double
 }
@@ -60,10 +64,19 @@ extension LoadedModel {
     /// Generates a continuation of `request.prompt`, calling `onText` with each new piece of text
     /// that can no longer turn into a stop string. Runs through the model's decode scheduler, so
     /// concurrent requests on this model decode in one batch.
-    public func generate(_ request: GenerationRequest, onText: @escaping @Sendable (String) -> Void = { _ in })
+    /// With `reuse`, the prompt starts from the longest prefix this model has cached (see
+    /// `PrefixCache`; the result's `cachedTokens` says how many) and what it computes is kept for
+    /// later requests.
+    public func generate(_ request: GenerationRequest, reuse: Bool = false, onText: @escaping @Sendable (String) -> Void = { _ in })
         async throws(EngineError) -> GenerationResult
     {
-        let job = try scheduled(request, onText: onText)
+        let capacity = min(contextLength, request.prompt.count + request.maxTokens)
+        let job = reuse
+            ? try scheduled(request, onText: onText, start: { [self] () throws(EngineError) in
+                if let start = prefixCache.start(for: request.prompt, allocate: storageAllocator) { return start }
+                return CacheStart(cache: try makeCache(capacity: capacity), cached: 0)
+            }, keep: { [self] cache, tokens in prefixCache.offer(tokens, cache: cache) })
+            : try scheduled(request, onText: onText)
         return try await run([job])[0].get()
     }
 
@@ -79,32 +92,33 @@ extension LoadedModel {
     /// Decode steps so far that advanced several concurrent requests at once.
     public var sharedDecodeSteps: Int { scheduler.sharedSteps }
 
-    /// A request checked against the context and made into a scheduler job (its finish set by `run`).
-    private func scheduled(_ request: GenerationRequest, onText: @escaping @Sendable (String) -> Void) throws(EngineError)
-        -> DecodeScheduler.Job
+    /// A request checked against the context and made into a scheduler job (its finish set by
+    /// `run`), starting from `start`'s cache (default: a fresh one) and handing its cache to `keep`.
+    func scheduled(_ request: GenerationRequest, onText: @escaping @Sendable (String) -> Void,
+                   start: (@Sendable () throws(EngineError) -> CacheStart)? = nil,
+                   keep: (@Sendable (KVCache, [Int32]) -> Void)? = nil) throws(EngineError) -> DecodeScheduler.Job
     {
         let needed = request.prompt.count + 1
         guard !request.prompt.isEmpty else { throw EngineError.invalidInput(field: "prompt", reason: "is empty after tokenization") }
         guard needed <= contextLength else { throw EngineError.contextOverflow(needed: needed, limit: contextLength) }
         return DecodeScheduler.Job(request: request, capacity: min(contextLength, request.prompt.count + request.maxTokens),
-                                   onText: onText, cancelled: CancellationFlag(), finish: { _ in })
+                                   start: start, keep: keep, onText: onText, cancelled: CancellationFlag(), finish: { _ in })
     }
 
     /// Submits jobs together and waits for all of them; cancelling the task cancels every job.
-    private func run(_ jobs: [DecodeScheduler.Job]) async -> [Result<GenerationResult, EngineError>] {
+    func run(_ jobs: [DecodeScheduler.Job]) async -> [Result<GenerationResult, EngineError>] {
         let outcomes = Mutex([Result<GenerationResult, EngineError>?](repeating: nil, count: jobs.count))
         return await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
                 let submitted = jobs.enumerated().map { index, job in
-                    DecodeScheduler.Job(request: job.request, capacity: job.capacity, onText: job.onText, cancelled: job.cancelled,
-                                        finish: { outcome in
-                                            let all = outcomes.withLock { results -> [Result<GenerationResult, EngineError>]? in
-                                                results[index] = outcome
-                                                let done = results.compactMap { $0 }
-                                                return done.count == results.count ? done : nil
-                                            }
-                                            if let all { continuation.resume(returning: all) }
-                                        })
+                    job.finishing { outcome in
+                        let all = outcomes.withLock { results -> [Result<GenerationResult, EngineError>]? in
+                            results[index] = outcome
+                            let done = results.compactMap { $0 }
+                            return done.count == results.count ? done : nil
+                        }
+                        if let all { continuation.resume(returning: all) }
+                    }
                 }
                 scheduler.submit(submitted, model: self)
             }
@@ -207,9 +221,9 @@ struct SequenceState {
         return String(text.dropFirst(emitted))
     }
 
-    func result(prefillSeconds: Double, decodeSeconds: Double) -> GenerationResult {
+    func result(prefillSeconds: Double, decodeSeconds: Double, cachedTokens: Int) -> GenerationResult {
         GenerationResult(text: text, tokens: generated, logprobs: logprobs, stopReason: reason ?? .length, promptTokens: request.prompt.count,
-                         prefillSeconds: prefillSeconds, decodeSeconds: decodeSeconds)
+                         cachedTokens: cachedTokens, prefillSeconds: prefillSeconds, decodeSeconds: decodeSeconds)
     }
 }
 

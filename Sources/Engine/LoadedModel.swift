@@ -24,9 +24,11 @@ public final class LoadedModel: @unchecked Sendable {
     /// The engine's budget, which every cache of this model reserves from (`makeCache`).
     let budget: MemoryBudget
     let scheduler = DecodeScheduler()
+    /// Recently computed sequences, reused by requests that start the same way.
+    let prefixCache: PrefixCache
 
     init(name: String, path: String, contextLength requested: Int?, pool: WorkerPool, precision: ActivationPrecision,
-         budget: MemoryBudget, progress: (String, Int) -> Void) throws(EngineError) {
+         budget: MemoryBudget, prefixEntries: Int = 4, progress: (String, Int) -> Void) throws(EngineError) {
         progress("reading GGUF", 0)
         let file: GGUFFile
         do {
@@ -73,6 +75,7 @@ public final class LoadedModel: @unchecked Sendable {
         self.budgetBytes = file.fileSize
         self.queue = DispatchQueue(label: "minos.model.\(name)")
         self.budget = budget
+        self.prefixCache = PrefixCache(maxEntries: prefixEntries)
         progress("ready", 100)
     }
 
@@ -116,6 +119,9 @@ public final class LoadedModel: @unchecked Sendable {
     public var parameterCount: Int {
         file.tensors.reduce(0) { $0 + $1.elementCount }
     }
+
+    /// The reusable-prefix cache: entries, bytes, requests that reused a prefix, tokens not evaluated again.
+    public var prefixCacheStatistics: (entries: Int, bytes: Int, hits: Int, reusedTokens: Int) { prefixCache.statistics }
 
     /// How many of the model's mapped pages are in memory now.
     public var bytesResident: Int { file.residentByteCount }

@@ -16,14 +16,47 @@ public final class MemoryBudget: Sendable {
     /// Bytes reserved now.
     public var reservedBytes: Int { reserved.withLock { $0 } }
 
-    /// Reserves `bytes` or throws `memoryBudget` without reserving anything.
+    /// What the engine can let go of when a reservation does not fit (reusable prefixes, idle
+    /// sessions): how many bytes that could free at most, and a way to free one more thing (false
+    /// when nothing is left).
+    struct Reclaimer: Sendable {
+        let reclaimable: @Sendable () -> Int
+        let reclaimOne: @Sendable () -> Bool
+    }
+
+    private let reclaimer = Mutex<Reclaimer?>(nil)
+
+    func setReclaimer(_ reclaimer: Reclaimer) {
+        self.reclaimer.withLock { $0 = reclaimer }
+    }
+
+    /// Reserves `bytes` or throws `memoryBudget` without reserving anything. When they do not fit
+    /// but could once reusable prefixes and idle sessions are let go, those go, least recently used
+    /// first, until they fit; when even that could not make room, nothing is let go.
     func reserve(_ bytes: Int) throws(EngineError) {
-        try reserved.withLock { reserved throws(EngineError) in
-            if let limit, reserved + bytes > limit {
-                throw EngineError.memoryBudget(needed: bytes, available: max(0, limit - reserved), limit: limit)
+        let reclaimer = self.reclaimer.withLock { $0 }
+        var checkedReclaimable = false
+        while true {
+            let fits = reserved.withLock { reserved -> Bool in
+                guard let limit, reserved + bytes > limit else {
+                    reserved += bytes
+                    return true
+                }
+                return false
             }
-            reserved += bytes
+            if fits { return }
+            let limit = limit ?? 0
+            if !checkedReclaimable, let reclaimer {
+                checkedReclaimable = true
+                if reservedBytes - reclaimer.reclaimable() + bytes > limit { throw shortage(bytes) }
+            }
+            guard let reclaimer, reclaimer.reclaimOne() else { throw shortage(bytes) }
         }
+    }
+
+    private func shortage(_ bytes: Int) -> EngineError {
+        let limit = limit ?? 0
+        return EngineError.memoryBudget(needed: bytes, available: max(0, limit - reservedBytes), limit: limit)
     }
 
     func release(_ bytes: Int) {

@@ -56,25 +56,29 @@ extension LoadedModel {
     /// Generates from a prompt as a client gives it: sampling values and stop tokens are checked
     /// (errors name the field), the prompt is tokenized or rendered, and its template's end-of-turn
     /// tokens stop generation like EOS does.
-    public func generate(_ prompt: PromptInput, field: String = "prompt", options: GenerationOptions,
+    public func generate(_ prompt: PromptInput, field: String = "prompt", options: GenerationOptions, reuse: Bool = false,
                          onText: @escaping @Sendable (String) -> Void = { _ in }) async throws(EngineError) -> GenerationResult {
+        let input = try tokens(for: prompt, field: field)
+        return try await generate(try request(input.tokens, templateStops: input.stopTokens, options: options), reuse: reuse, onText: onText)
+    }
+
+    /// A generation request for prompt tokens, with `options` checked (errors name the field).
+    func request(_ prompt: [Int32], templateStops: [Int32], options: GenerationOptions) throws(EngineError) -> GenerationRequest {
         if let problem = options.sampling.problem() {
             throw EngineError.invalidInput(field: problem.field, reason: problem.message)
         }
         let stops = try checkedTokens(options.stopTokens, field: "stopTokens")
-        let input = try tokens(for: prompt, field: field)
-        let request = GenerationRequest(prompt: input.tokens, sampling: options.sampling, maxTokens: options.maxTokens,
-                                        stopStrings: options.stopStrings, stopTokens: stops + input.stopTokens,
-                                        ignoreEOS: options.ignoreEOS, topLogprobs: options.topLogprobs)
-        return try await generate(request, onText: onText)
+        return GenerationRequest(prompt: prompt, sampling: options.sampling, maxTokens: options.maxTokens,
+                                 stopStrings: options.stopStrings, stopTokens: stops + templateStops,
+                                 ignoreEOS: options.ignoreEOS, topLogprobs: options.topLogprobs)
     }
 
     /// Scores `continuation` after `prompt`, both as a client gives them: the prompt gets BOS as the
     /// tokenizer adds it, the continuation does not.
     public func score(prompt: PromptInput, continuation: PromptInput, topK: Int,
-                      parseSpecial: Bool) async throws(EngineError) -> ScoreResult {
+                      parseSpecial: Bool, reuse: Bool = false) async throws(EngineError) -> ScoreResult {
         let context = try tokens(for: prompt, field: "prompt", addSpecial: true, parseSpecial: parseSpecial).tokens
         let scored = try tokens(for: continuation, field: "continuation", addSpecial: false, parseSpecial: parseSpecial).tokens
-        return try await score(prompt: context, continuation: scored, topK: topK)
+        return try await score(prompt: context, continuation: scored, topK: topK, reuse: reuse)
     }
 }

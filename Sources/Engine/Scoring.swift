@@ -14,6 +14,8 @@ public struct ScoreResult: Sendable {
         public var top: [Alternative]
     }
     public var promptTokens: Int
+    /// Prompt tokens whose entries were already cached (reused, not evaluated).
+    public var cachedTokens: Int = 0
     public var tokens: [Token]
     public var totalLogprob: Double { tokens.reduce(0) { $0 + $1.logprob } }
 }
@@ -21,23 +23,39 @@ public struct ScoreResult: Sendable {
 extension LoadedModel {
     /// Scores `continuation` after `prompt` in one forward pass over both: the log-probability of
     /// each continuation token given everything before it, and optionally the top-k alternatives.
-    public func score(prompt: [Int32], continuation: [Int32], topK: Int) async throws(EngineError) -> ScoreResult {
+    /// With `reuse`, the prompt starts from the longest prefix this model has cached and what is
+    /// computed is kept for later requests (`cachedTokens` says how much was reused).
+    public func score(prompt: [Int32], continuation: [Int32], topK: Int, reuse: Bool = false) async throws(EngineError) -> ScoreResult {
         guard !prompt.isEmpty else { throw EngineError.invalidInput(field: "prompt", reason: "is empty after tokenization (nothing to condition on)") }
         guard !continuation.isEmpty else { throw EngineError.invalidInput(field: "continuation", reason: "is empty after tokenization") }
         let total = prompt.count + continuation.count
         guard total <= contextLength else { throw EngineError.contextOverflow(needed: total, limit: contextLength) }
         return try await compute { cancelled throws(EngineError) in
-            let sequence = prompt + continuation
-            let cache = try self.makeCache(capacity: total)
-            var scored: [ScoreResult.Token] = []
-            // The last token predicts nothing scored, so it is not fed; the logits at position p
-            // predict sequence[p + 1].
-            try self.feed(sequence.dropLast(), into: cache, wanted: Array((prompt.count - 1)..<(total - 1)), cancelled: cancelled) {
-                position, logits in
-                scored.append(Self.scoreToken(sequence[position + 1], Array(logits), topK: topK))
+            let start: CacheStart
+            if reuse, let reused = self.prefixCache.start(for: prompt, allocate: self.storageAllocator) {
+                start = reused
+            } else {
+                start = CacheStart(cache: try self.makeCache(capacity: total), cached: 0)
             }
-            return ScoreResult(promptTokens: prompt.count, tokens: scored)
+            let result = try self.score(prompt: prompt, continuation: continuation, topK: topK, from: start, cancelled: cancelled)
+            if reuse { self.prefixCache.offer(Array((prompt + continuation).dropLast()), cache: start.cache) }
+            return result
         }
+    }
+
+    /// Scores on the model's queue, from a cache holding the prompt's first `start.cached` tokens
+    /// (fewer than the prompt's); the cache is fed the rest but the last continuation token.
+    func score(prompt: [Int32], continuation: [Int32], topK: Int, from start: CacheStart,
+               cancelled: CancellationFlag) throws(EngineError) -> ScoreResult {
+        let sequence = prompt + continuation, total = sequence.count, cached = start.cached
+        var scored: [ScoreResult.Token] = []
+        // The last token predicts nothing scored, so it is not fed; the logits at position p
+        // predict sequence[p + 1].
+        try feed(sequence[cached..<(total - 1)], into: start.cache,
+                 wanted: Array((prompt.count - 1 - cached)..<(total - 1 - cached)), cancelled: cancelled) { index, logits in
+            scored.append(Self.scoreToken(sequence[cached + index + 1], Array(logits), topK: topK))
+        }
+        return ScoreResult(promptTokens: prompt.count, cachedTokens: cached, tokens: scored)
     }
 
     static func scoreToken(_ token: Int32, _ logits: [Float], topK: Int) -> ScoreResult.Token {

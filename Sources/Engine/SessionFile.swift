@@ -116,7 +116,7 @@ public enum SessionFile {
     /// serves one request at a time). Throws `invalidInput` when the cache is not shaped for
     /// `model` (field "model"), when the snapshot lists fewer tokens than the cache represents
     /// ("tokens"), or when its tokens and messages take more than 64 MiB ("messages");
-    /// `invalidSessionFile` naming `path` when the file cannot be written.
+    /// `sessionStorage` naming `path` when the file cannot be written.
     public static func write(_ snapshot: SessionSnapshot, cache: KVCache, model: LoadedModel, to path: String) throws(EngineError) {
         try write(snapshot, cache: cache, model: model, to: path, interruptAfter: nil)
     }
@@ -166,7 +166,7 @@ public enum SessionFile {
                 try withUnsafeBytes(of: checksum) { bytes throws(GGUFError) in try output.write(bytes) }
             }
         } catch {
-            throw EngineError.invalidSessionFile(path: path, reason: "cannot save it: \(error.message)")
+            throw EngineError.sessionStorage(path: path, reason: error.message)
         }
     }
 

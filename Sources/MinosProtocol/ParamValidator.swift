@@ -39,7 +39,7 @@ public enum ParamValidator {
             if let value = members[doc.name], value != .null {
                 members[doc.name] = filled(value, doc.declaredSchema)
             } else if let value = doc.defaultValue {
-                members[doc.name] = value
+                members[doc.name] = filled(value, doc.declaredSchema)
             }
         }
         return .object(members)
@@ -54,7 +54,7 @@ public enum ParamValidator {
                 if let member = members[name], member != .null {
                     members[name] = filled(member, propertySchema)
                 } else if let value = propertySchema["default"] {
-                    members[name] = value
+                    members[name] = filled(value, propertySchema)
                 }
             }
             return .object(members)

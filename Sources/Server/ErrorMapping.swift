@@ -63,6 +63,8 @@ enum ErrorMapping {
         case .sessionBusy: return RPCError(.sessionBusy, error.description, data: ["path": "params.sessionId"])
         case .invalidSessionFile(let path, _), .sessionModelMismatch(let path, _):
             return RPCError(.invalidSessionFile, error.description, data: ["file": .string(path)])
+        case .sessionStorage(let path, _):
+            return RPCError(.storeError, error.description, data: ["file": .string(path)])
         }
     }
 }

@@ -42,7 +42,8 @@ public final class MinosServer: Sendable {
         self.store = try Store(path: configuration.storePath, createDirectory: configuration.createStoreDirectory)
         self.sandbox = SandboxPool(configuration: configuration.sandbox)
         self.engine = Engine(threads: configuration.threads, memoryLimit: configuration.memoryLimit,
-                             precision: configuration.activations)
+                             precision: configuration.activations, sessionDirectory: configuration.resolvedSessionDirectory,
+                             prefixEntries: configuration.prefixCacheEntries)
         self.connection = Connection(
             transport: transport,
             configuration: .init(maxMessageBytes: configuration.maxMessageBytes, taskExecutor: configuration.taskExecutor),
@@ -69,6 +70,7 @@ public final class MinosServer: Sendable {
         registerInstructionFunctionHandlers()
         registerModelHandlers()
         registerTextHandlers()
+        registerSessionHandlers()
         logger.info("minosd \(MinosVersion.current) ready; store \(configuration.storePath) (schema \(store.schemaVersion), \(store.journalMode))")
     }
 

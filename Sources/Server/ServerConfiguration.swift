@@ -19,6 +19,10 @@ public struct ServerConfiguration: Sendable {
     public var memoryLimit: Int?
     /// How activations meet quantized weights (exact by default).
     public var activations: ActivationPrecision = .exact
+    /// Where saved sessions go (nil: beside the store, `sessions/`; none for an in-memory store).
+    public var sessionDirectory: String?
+    /// Sequences each model keeps for automatic prefix reuse (0: none).
+    public var prefixCacheEntries: Int = 4
     /// Where request handlers run (nil: Swift's global pool). See `Connection.Configuration`.
     public var taskExecutor: (any TaskExecutor)?
 
@@ -31,6 +35,14 @@ public struct ServerConfiguration: Sendable {
         self.sandbox = sandbox
         self.threads = threads
         self.memoryLimit = memoryLimit
+    }
+
+    /// The session directory in use: the one given, else `sessions/` beside a file store.
+    public var resolvedSessionDirectory: String? {
+        if let sessionDirectory { return sessionDirectory }
+        guard storePath != ":memory:", !storePath.isEmpty else { return nil }
+        let parent = storePath.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
+        return (parent.isEmpty ? "." : parent) + "/sessions"
     }
 }
 

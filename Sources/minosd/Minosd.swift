@@ -55,6 +55,13 @@ struct Minosd: ParsableCommand {
         discussion: "A model load or generation that would exceed it is refused before anything is allocated."))
     var memoryLimit: String?
 
+    @Option(help: ArgumentHelp("Directory for saved sessions (session/save, and named sessions evicted under --memory-limit).",
+                               discussion: "Default: sessions/ beside the store; none with --db :memory:."))
+    var sessionDir: String?
+
+    @Option(help: "Recent sequences each model keeps so requests sharing a prefix reuse it (0: off).")
+    var prefixCache: Int = 4
+
     @Option(help: "Activations against quantized weights: exact (f32, the default) or q8 (8-bit blocks and integer dot products, as llama.cpp; faster for 4-bit weights, logits within ~2%).")
     var activations: String = "exact"
 
@@ -128,6 +135,8 @@ struct Minosd: ParsableCommand {
                     threads: threads ?? max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))),
                     memoryLimit: memoryLimit.flatMap(Self.parseSize))
             configuration.activations = ActivationPrecision(rawValue: activations)!
+            configuration.sessionDirectory = sessionDir
+            configuration.prefixCacheEntries = max(0, prefixCache)
             server = try MinosServer(configuration: configuration, input: STDIN_FILENO, output: protocolOut, logger: logger)
         } catch {
             logger.critical("cannot start: \(error)")

@@ -431,7 +431,7 @@ struct SessionFileTests {
                 try SessionFile.write(snapshot("second", tokens: Self.prompt + Self.continuation), cache: longer, model: model,
                                       to: path, interruptAfter: limit)
             }) {
-                guard case .invalidSessionFile(let named, let reason) = $0 else { return false }
+                guard case .sessionStorage(let named, let reason) = $0 else { return false }
                 return named == path && reason.contains("interrupted")
             }
             #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == saved, "interrupted after \(limit) bytes")
@@ -448,7 +448,7 @@ struct SessionFileTests {
         #expect(directory.entries() == ["blocked.minoskv", "keep.minoskv"])
         // A directory that does not exist.
         expectError({ try SessionFile.write(first, cache: cache, model: model, to: directory.file("none/s.minoskv")) }) {
-            guard case .invalidSessionFile(let named, let reason) = $0 else { return false }
+            guard case .sessionStorage(let named, let reason) = $0 else { return false }
             return named.hasSuffix("none/s.minoskv") && reason.contains("No such file")
         }
     }

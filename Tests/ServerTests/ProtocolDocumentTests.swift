@@ -62,7 +62,12 @@ struct ProtocolDocumentTests {
         let example = try JSONValue.parse(Array(try Data(contentsOf: Self.protocolDirectory.appendingPathComponent("examples/\(file)"))))
         let volatile = Set(example["volatile"]?.arrayValue?.compactMap(\.stringValue) ?? [])
         if let model = example["model"] { try Self.writeModel(model) }
-        let d = try DaemonProcess()
+        // Examples that save sessions name a session directory, emptied first.
+        let extra = example["arguments"]?.arrayValue?.compactMap(\.stringValue) ?? []
+        if let index = extra.firstIndex(of: "--session-dir"), index + 1 < extra.count {
+            try? FileManager.default.removeItem(atPath: extra[index + 1])
+        }
+        let d = try DaemonProcess(arguments: ["--db", ":memory:"] + extra)
         if example["handshake"] != false { try d.initialize() }
         for step in example["exchange"]?.arrayValue ?? [] {
             if let message = step["send"] {

@@ -50,6 +50,37 @@ public enum DaemonStatus: RPCMethod, DocumentedMethod {
                 self.detected = detected
             }
         }
+        /// KV caches kept across requests: bytes per session, reusable prefixes, and the total
+        /// (each storage once; forks share theirs).
+        public struct KV: Codable, Sendable {
+            public struct Session: Codable, Sendable {
+                public var sessionId: String
+                public var model: String
+                public var bytes: Int
+                public var sharedBytes: Int
+                public init(sessionId: String, model: String, bytes: Int, sharedBytes: Int) {
+                    self.sessionId = sessionId
+                    self.model = model
+                    self.bytes = bytes
+                    self.sharedBytes = sharedBytes
+                }
+            }
+            public var sessions: [Session]
+            public var sessionBytes: Int
+            public var prefixCacheBytes: Int
+            public var prefixCacheHits: Int
+            public var reusedTokens: Int
+            public var evictions: Int
+            public init(sessions: [Session], sessionBytes: Int, prefixCacheBytes: Int, prefixCacheHits: Int, reusedTokens: Int,
+                        evictions: Int) {
+                self.sessions = sessions
+                self.sessionBytes = sessionBytes
+                self.prefixCacheBytes = prefixCacheBytes
+                self.prefixCacheHits = prefixCacheHits
+                self.reusedTokens = reusedTokens
+                self.evictions = evictions
+            }
+        }
         public var version: String
         public var pid: Int
         public var uptimeSeconds: Double
@@ -59,9 +90,11 @@ public enum DaemonStatus: RPCMethod, DocumentedMethod {
         public var models: [Model]
         public var store: StoreInfo
         public var cpu: CPU
+        public var kv: KV
 
         public init(version: String, pid: Int, uptimeSeconds: Double, residentMemoryBytes: Int,
-                    requests: Requests, openSessions: Int, models: [Model], store: StoreInfo, cpu: CPU) {
+                    requests: Requests, openSessions: Int, models: [Model], store: StoreInfo, cpu: CPU, kv: KV) {
+            self.kv = kv
             self.version = version
             self.pid = pid
             self.uptimeSeconds = uptimeSeconds
@@ -95,5 +128,12 @@ public enum DaemonStatus: RPCMethod, DocumentedMethod {
         "cpu": Schema.object([
             "active": Schema.string, "detected": Schema.string,
         ], required: ["active", "detected"]),
-    ], required: ["version", "pid", "uptimeSeconds", "residentMemoryBytes", "requests", "openSessions", "models", "store", "cpu"])
+        "kv": Schema.object([
+            "sessions": Schema.array(Schema.object([
+                "sessionId": Schema.string, "model": Schema.string, "bytes": Schema.integer, "sharedBytes": Schema.integer,
+            ], required: ["sessionId", "model", "bytes", "sharedBytes"])),
+            "sessionBytes": Schema.integer, "prefixCacheBytes": Schema.integer, "prefixCacheHits": Schema.integer,
+            "reusedTokens": Schema.integer, "evictions": Schema.integer,
+        ], required: ["sessions", "sessionBytes", "prefixCacheBytes", "prefixCacheHits", "reusedTokens", "evictions"]),
+    ], required: ["version", "pid", "uptimeSeconds", "residentMemoryBytes", "requests", "openSessions", "models", "store", "cpu", "kv"])
 }

@@ -11,6 +11,13 @@ extension MinosServer {
 
         connection.register(DaemonStatus.self) { [self] _, _ in
             let stats = connection.statistics
+            let sessions = engine.sessions.list()
+            let prefixes = engine.models.map(\.prefixCacheStatistics)
+            let kv = DaemonStatus.Result.KV(
+                sessions: sessions.map { .init(sessionId: $0.id, model: $0.model, bytes: $0.bytes, sharedBytes: $0.sharedBytes) },
+                sessionBytes: engine.sessions.totalBytes, prefixCacheBytes: prefixes.reduce(0) { $0 + $1.bytes },
+                prefixCacheHits: prefixes.reduce(0) { $0 + $1.hits }, reusedTokens: prefixes.reduce(0) { $0 + $1.reusedTokens },
+                evictions: engine.sessions.evictions.count)
             return DaemonStatus.Result(
                 version: MinosVersion.current,
                 pid: Int(getpid()),
@@ -18,12 +25,12 @@ extension MinosServer {
                 residentMemoryBytes: ProcessStats.residentMemoryBytes(),
                 requests: .init(served: stats.served, failed: stats.failed,
                                 cancelled: stats.cancelled, inFlight: stats.inFlight),
-                openSessions: 0,
+                openSessions: sessions.count,
                 models: engine.models.map {
                     .init(name: $0.name, architecture: $0.configuration.architecture, bytesResident: $0.bytesResident)
                 },
                 store: .init(path: store.path, schemaVersion: store.schemaVersion, journalMode: store.journalMode),
-                cpu: .init(active: Engine.kernelPath.active, detected: Engine.kernelPath.detected))
+                cpu: .init(active: Engine.kernelPath.active, detected: Engine.kernelPath.detected), kv: kv)
         }
 
         connection.register(DaemonPing.self) { params, _ in

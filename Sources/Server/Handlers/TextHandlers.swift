@@ -8,28 +8,38 @@ extension MinosServer {
     func registerTextHandlers() {
         connection.register(TextGenerate.self) { [self] params, context in
             let model = try engine.model(params.model)
-            let (prompt, field) = try Self.prompt(params)
+            let (prompt, field) = try Self.prompt(prompt: params.prompt, messages: params.messages)
             context.beginProgress(title: "Generating with \(model.name)", percentage: 0)
             defer { context.endProgress() }
-            let result = try await model.generate(prompt, field: field, options: Self.options(params)) { text in
+            let result = try await model.generate(prompt, field: field, options: Self.options(params), reuse: true) { text in
                 context.sendPartialResult(["text": .string(text)])
             }
-            let timings = TextGenerate.Result.Timings(
-                prefillSeconds: result.prefillSeconds, decodeSeconds: result.decodeSeconds,
-                prefillTokensPerSecond: Self.rate(result.promptTokens, result.prefillSeconds),
-                decodeTokensPerSecond: Self.rate(result.tokens.count, result.decodeSeconds))
-            return TextGenerate.Result(text: result.text, tokens: result.tokens,
-                                       logprobs: result.logprobs.map { Self.wireToken($0, model: model) }, tokenCount: result.tokens.count,
-                                       promptTokens: result.promptTokens, stopReason: result.stopReason.rawValue, timings: timings)
+            return Self.wire(result, model: model)
         }
 
         connection.register(TextScore.self) { [self] params, _ in
             let model = try engine.model(params.model)
             let scored = try await model.score(prompt: Self.input(params.prompt), continuation: Self.input(params.continuation),
-                                               topK: params.topK, parseSpecial: params.parseSpecial)
-            return TextScore.Result(tokens: scored.tokens.map { Self.wireToken($0, model: model) },
-                                    totalLogprob: scored.totalLogprob, promptTokens: scored.promptTokens)
+                                               topK: params.topK, parseSpecial: params.parseSpecial, reuse: true)
+            return Self.wire(scored, model: model)
         }
+    }
+
+    static func wire(_ result: GenerationResult, model: LoadedModel) -> TextGenerate.Result {
+        let timings = TextGenerate.Result.Timings(
+            prefillSeconds: result.prefillSeconds, decodeSeconds: result.decodeSeconds,
+            prefillTokensPerSecond: rate(result.evaluatedTokens, result.prefillSeconds),
+            decodeTokensPerSecond: rate(result.tokens.count, result.decodeSeconds))
+        return TextGenerate.Result(text: result.text, tokens: result.tokens,
+                                   logprobs: result.logprobs.map { wireToken($0, model: model) }, tokenCount: result.tokens.count,
+                                   promptTokens: result.promptTokens, cachedTokens: result.cachedTokens,
+                                   evaluatedTokens: result.evaluatedTokens, stopReason: result.stopReason.rawValue, timings: timings)
+    }
+
+    static func wire(_ scored: ScoreResult, model: LoadedModel) -> TextScore.Result {
+        TextScore.Result(tokens: scored.tokens.map { wireToken($0, model: model) }, totalLogprob: scored.totalLogprob,
+                         promptTokens: scored.promptTokens, cachedTokens: scored.cachedTokens,
+                         evaluatedTokens: scored.promptTokens - scored.cachedTokens)
     }
 
     /// A scored token as the wire shows it, with the texts of the token and its alternatives.
@@ -47,15 +57,19 @@ extension MinosServer {
     }
 
     /// `prompt` or `messages` (exactly one), and the param it came from.
-    static func prompt(_ p: TextGenerate.Params) throws -> (PromptInput, field: String) {
-        switch (p.prompt, p.messages) {
+    static func prompt(prompt: TextInput?, messages: [ChatWireMessage]?) throws -> (PromptInput, field: String) {
+        switch (prompt, messages) {
         case (let prompt?, nil): return (input(prompt), "prompt")
-        case (nil, let messages?): return (.messages(messages.map { ChatMessage(role: $0.role, content: $0.content) }), "messages")
+        case (nil, let messages?): return (.messages(messages.map(message)), "messages")
         default: throw RPCError.invalidParams("give exactly one of prompt and messages", path: "params")
         }
     }
 
-    static func options(_ p: TextGenerate.Params) -> GenerationOptions {
+    static func message(_ m: ChatWireMessage) -> ChatMessage {
+        ChatMessage(role: m.role, content: m.content)
+    }
+
+    static func options(_ p: some GenerationParams) -> GenerationOptions {
         let sampling = SamplingParameters(
             temperature: p.temperature, topK: p.topK, topP: p.topP, minP: p.minP, repetitionPenalty: p.repetitionPenalty,
             frequencyPenalty: p.frequencyPenalty, presencePenalty: p.presencePenalty, penaltyWindow: p.penaltyWindow, seed: p.seed)

@@ -1,6 +1,31 @@
 import JSON
 import JSONRPC
 
+/// A chat message on the wire.
+public struct ChatWireMessage: Codable, Sendable {
+    public var role: String
+    public var content: String
+}
+
+/// The params that say how to generate, declared once in `TextGenerate.samplingParams` and
+/// shared by `text/generate` and `session/generate`.
+public protocol GenerationParams: Sendable {
+    var maxTokens: Int { get }
+    var temperature: Double { get }
+    var topK: Int { get }
+    var topP: Double { get }
+    var minP: Double { get }
+    var repetitionPenalty: Double { get }
+    var frequencyPenalty: Double { get }
+    var presencePenalty: Double { get }
+    var penaltyWindow: Int { get }
+    var seed: UInt64? { get }
+    var stop: [String] { get }
+    var stopTokens: [Int32] { get }
+    var ignoreEOS: Bool { get }
+    var logprobs: Int { get }
+}
+
 /// `text/generate`: generates a continuation of `prompt` (raw text, no template, or token ids
 /// taken as they are) or of `messages` (rendered with the model's chat template). Every generated
 /// token comes with its log-probability under the model (softmax of the raw logits, before
@@ -12,11 +37,8 @@ public enum TextGenerate: RPCMethod, DocumentedMethod {
     public static let name = "text/generate"
     public static let summary = "Generates text from a prompt or chat messages, streaming tokens as partial results."
 
-    public struct Params: Codable, Sendable {
-        public struct Message: Codable, Sendable {
-            public var role: String
-            public var content: String
-        }
+    public struct Params: Codable, Sendable, GenerationParams {
+        public typealias Message = ChatWireMessage
         public var model: String
         public var prompt: TextInput?
         public var messages: [Message]?
@@ -55,11 +77,17 @@ public enum TextGenerate: RPCMethod, DocumentedMethod {
         public var logprobs: [TextScore.Result.Token]
         public var tokenCount: Int
         public var promptTokens: Int
+        /// Prompt tokens reused from cached entries (a prefix an earlier request or session
+        /// computed), and those evaluated for this request.
+        public var cachedTokens: Int
+        public var evaluatedTokens: Int
         /// "stop" (a stop string), "endOfSequence" (EOS or a stop token), "length" (maxTokens), "context" (context full).
         public var stopReason: String
         public var timings: Timings
         public init(text: String, tokens: [Int32], logprobs: [TextScore.Result.Token], tokenCount: Int, promptTokens: Int,
-                    stopReason: String, timings: Timings) {
+                    cachedTokens: Int, evaluatedTokens: Int, stopReason: String, timings: Timings) {
+            self.cachedTokens = cachedTokens
+            self.evaluatedTokens = evaluatedTokens
             self.text = text
             self.tokens = tokens
             self.logprobs = logprobs
@@ -74,8 +102,15 @@ public enum TextGenerate: RPCMethod, DocumentedMethod {
         ModelWire.model,
         ParamDoc("prompt", "Raw prompt text (no chat template; BOS added as the model does), or token ids used exactly as given.",
                  TextInput.schema),
-        ParamDoc("messages", "Chat messages {role, content}, rendered with the model's template.",
-                 Schema.array(Schema.object(["role": Schema.string, "content": Schema.string], required: ["role", "content"]))),
+        ParamDoc("messages", "Chat messages {role, content}, rendered with the model's template.", messagesSchema),
+    ] + samplingParams + [partialResultToken, Schema.workDoneToken]
+
+    public static let messagesSchema = Schema.array(Schema.object(["role": Schema.string, "content": Schema.string],
+                                                                  required: ["role", "content"]))
+    public static let partialResultToken = ParamDoc("partialResultToken", "Stream text as $/progress {token, value: {text}} notifications.",
+                                                    Schema.oneOf(["type": "string"], ["type": "integer"]))
+    /// The params that say how to generate, shared with `session/generate`.
+    public static let samplingParams: [ParamDoc] = [
         ParamDoc("maxTokens", "Most tokens to generate.", Schema.integer(minimum: 0), default: 256),
         ParamDoc("temperature", "Sampling temperature; 0 is greedy.", ["type": "number", "minimum": 0, "maximum": 100], default: 0.8),
         ParamDoc("topK", "Keep the k most likely tokens (0: all).", Schema.integer(minimum: 0), default: 40),
@@ -92,17 +127,16 @@ public enum TextGenerate: RPCMethod, DocumentedMethod {
         ParamDoc("ignoreEOS", "Keep going past the end-of-sequence token.", Schema.boolean, default: false),
         ParamDoc("logprobs", "Also return the k most likely alternatives of every generated token.",
                  Schema.integer(minimum: 0, maximum: 20), default: 0),
-        ParamDoc("partialResultToken", "Stream text as $/progress {token, value: {text}} notifications.",
-                 Schema.oneOf(["type": "string"], ["type": "integer"])),
-        Schema.workDoneToken,
     ]
+
     public static let resultSchema: JSONValue? = Schema.object([
         "text": Schema.string, "tokens": Schema.array(Schema.integer), "logprobs": Schema.array(TextScore.token),
         "tokenCount": Schema.integer,
-        "promptTokens": Schema.integer, "stopReason": Schema.enumeration(["stop", "endOfSequence", "length", "context"]),
+        "promptTokens": Schema.integer, "cachedTokens": Schema.integer, "evaluatedTokens": Schema.integer,
+        "stopReason": Schema.enumeration(["stop", "endOfSequence", "length", "context"]),
         "timings": Schema.object(["prefillSeconds": Schema.number, "decodeSeconds": Schema.number,
                                   "prefillTokensPerSecond": Schema.number, "decodeTokensPerSecond": Schema.number],
                                  required: ["prefillSeconds", "decodeSeconds", "prefillTokensPerSecond", "decodeTokensPerSecond"]),
-    ], required: ["text", "tokens", "logprobs", "tokenCount", "promptTokens", "stopReason", "timings"])
+    ], required: ["text", "tokens", "logprobs", "tokenCount", "promptTokens", "cachedTokens", "evaluatedTokens", "stopReason", "timings"])
     public static let errors: [ErrorCode] = [.modelNotLoaded, .contextOverflow, .memoryBudgetExceeded]
 }

@@ -44,10 +44,15 @@ public enum TextScore: RPCMethod, DocumentedMethod {
         public var tokens: [Token]
         public var totalLogprob: Double
         public var promptTokens: Int
-        public init(tokens: [Token], totalLogprob: Double, promptTokens: Int) {
+        /// Prompt tokens reused from cached entries, and those evaluated for this request.
+        public var cachedTokens: Int
+        public var evaluatedTokens: Int
+        public init(tokens: [Token], totalLogprob: Double, promptTokens: Int, cachedTokens: Int, evaluatedTokens: Int) {
             self.tokens = tokens
             self.totalLogprob = totalLogprob
             self.promptTokens = promptTokens
+            self.cachedTokens = cachedTokens
+            self.evaluatedTokens = evaluatedTokens
         }
     }
 
@@ -66,6 +71,7 @@ public enum TextScore: RPCMethod, DocumentedMethod {
     public static let resultSchema: JSONValue? = Schema.object([
         "tokens": Schema.array(token),
         "totalLogprob": Schema.number, "promptTokens": Schema.integer,
-    ], required: ["tokens", "totalLogprob", "promptTokens"])
+        "cachedTokens": Schema.integer, "evaluatedTokens": Schema.integer,
+    ], required: ["tokens", "totalLogprob", "promptTokens", "cachedTokens", "evaluatedTokens"])
     public static let errors: [ErrorCode] = [.modelNotLoaded, .contextOverflow]
 }
