@@ -6,8 +6,9 @@ extension LoadedModel {
     /// Feeds `tokens` into `cache` in chunks of the transformer's batch size, checking `cancelled`
     /// between chunks. For each index in `wanted` (ascending, within `tokens`), `row` receives that
     /// index and the logits it produces (the distribution of the token after it); logits are
-    /// computed for those rows only.
+    /// computed for those rows only. `capture` records queries for KV compression.
     package func feed(_ tokens: ArraySlice<Int32>, into cache: KVCache, wanted: [Int] = [], cancelled: CancellationFlag,
+              capture: QueryCapture? = nil,
               row: (_ index: Int, _ logits: ArraySlice<Float>) -> Void = { _, _ in }) throws(EngineError) {
         let vocabulary = configuration.vocabularySize
         var next = wanted.startIndex
@@ -21,7 +22,8 @@ extension LoadedModel {
             let rows = wanted[first..<next].map { $0 - offset }
             let start = tokens.startIndex
             let chunk = Array(tokens[(start + offset)..<(start + end)])
-            let logits = transformer.forward(chunk, cache: cache, logits: rows.isEmpty ? .none : .rows(rows))
+            let logits = transformer.forward(chunk, cache: cache, logits: rows.isEmpty ? .none : .rows(rows),
+                                             capture: capture)
             for (r, index) in rows.enumerated() {
                 row(offset + index, logits[(r * vocabulary)..<((r + 1) * vocabulary)])
             }

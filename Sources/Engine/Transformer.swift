@@ -42,22 +42,26 @@ public final class Transformer: @unchecked Sendable {
 
     /// Feeds `tokens` (at most `maxBatch`) at the cache's next positions and returns logits for the
     /// requested positions, row-major [positions × vocabulary]. The cache must have room.
-    public func forward(_ tokens: [Int32], cache: KVCache, logits: Logits) -> [Float] {
+    /// `capture`, when given, records the queries of the tokens it asks for (KV compression).
+    public func forward(_ tokens: [Int32], cache: KVCache, logits: Logits, capture: QueryCapture? = nil) -> [Float] {
         let start = cache.nextPosition
         let positions = (0..<tokens.count).map { start + Int32($0) }
-        return forward(tokens, positions: positions, cache: cache, logits: logits)
+        return forward(tokens, positions: positions, cache: cache, logits: logits, capture: capture)
     }
 
     /// Feeds `tokens` at explicit `positions` of one sequence.
-    public func forward(_ tokens: [Int32], positions: [Int32], cache: KVCache, logits: Logits) -> [Float] {
+    public func forward(_ tokens: [Int32], positions: [Int32], cache: KVCache, logits: Logits,
+                        capture: QueryCapture? = nil) -> [Float] {
         precondition(cache.remaining >= tokens.count)
-        return forward(tokens, positions: positions, caches: Array(repeating: cache, count: tokens.count), logits: logits)
+        return forward(tokens, positions: positions, caches: Array(repeating: cache, count: tokens.count), logits: logits,
+                       capture: capture)
     }
 
     /// Feeds one batch in which every token belongs to the sequence of `caches[i]` (several tokens
     /// may share a cache: a prefill chunk; or each its own: sequences decoded together). Weights are
     /// read once for the whole batch; attention reads each token's own cache.
-    public func forward(_ tokens: [Int32], positions: [Int32], caches: [KVCache], logits: Logits) -> [Float] {
+    public func forward(_ tokens: [Int32], positions: [Int32], caches: [KVCache], logits: Logits,
+                        capture: QueryCapture? = nil) -> [Float] {
         let c = configuration
         let w = model.weights
         let T = tokens.count
@@ -89,6 +93,8 @@ public final class Transformer: @unchecked Sendable {
                     rope.apply(p, position: positions[t])
                 }
             }
+            // Queries as attention uses them, for scoring which keys to keep (KV compression only).
+            capture?.record(layer: layer, queries: q, positions: positions, width: c.queryWidth)
             // Store each token's key and value, with its position, in its sequence's cache.
             positions.withUnsafeBufferPointer { pb in
                 var t = 0
