@@ -45,10 +45,9 @@ public final class MemoryBudget: Sendable {
                 return false
             }
             if fits { return }
-            let limit = limit ?? 0
             if !checkedReclaimable, let reclaimer {
                 checkedReclaimable = true
-                if reservedBytes - reclaimer.reclaimable() + bytes > limit { throw shortage(bytes) }
+                if reservedBytes - reclaimer.reclaimable() + bytes > (limit ?? 0) { throw shortage(bytes) }
             }
             guard let reclaimer, reclaimer.reclaimOne() else { throw shortage(bytes) }
         }

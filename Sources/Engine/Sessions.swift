@@ -225,7 +225,7 @@ public final class SessionRegistry: Sendable {
     /// are added to the conversation, which is rendered again, and only what differs from the
     /// cached tokens is evaluated.
     public func append(_ id: String, input: PromptInput, field: String) async throws(EngineError) -> SessionUpdate {
-        try await using(id) { session throws(EngineError) in
+        let (session, kept, evaluated) = try await using(id) { session throws(EngineError) -> (Session, Int, Int) in
             let model = session.model
             var tokens = session.tokens
             var messages = session.messages
@@ -246,7 +246,9 @@ public final class SessionRegistry: Sendable {
             guard tokens.count <= model.contextLength else { throw EngineError.contextOverflow(needed: tokens.count, limit: model.contextLength) }
             let cache = session.cache
             let kept = min(PrefixCache.commonPrefix(session.tokens, tokens), Int(cache.nextPosition))
+            let newTokens = tokens
             try await model.compute { cancelled throws(EngineError) in
+                let tokens = newTokens
                 if Int(cache.nextPosition) > kept { try cache.truncate(to: kept) }
                 try cache.reserve(tokens.count - kept)
                 try model.feed(tokens[kept...], into: cache, cancelled: cancelled)
@@ -254,8 +256,9 @@ public final class SessionRegistry: Sendable {
             }
             session.tokens = tokens
             session.messages = messages
-            return self.update(session, cached: kept, evaluated: tokens.count - kept)
+            return (session, kept, tokens.count - kept)
         }
+        return update(session, cached: kept, evaluated: evaluated)
     }
 
     /// Generates a continuation of the session. With `keep`, the generated tokens join the session
@@ -321,19 +324,23 @@ public final class SessionRegistry: Sendable {
     /// (its messages no longer describe it). Lengths inside a compressed prompt are refused.
     public func truncate(_ id: String, to length: Int) async throws(EngineError) -> SessionStatus {
         try await using(id) { session throws(EngineError) in
-            guard length <= session.tokens.count else {
-                throw EngineError.invalidInput(field: "tokens", reason: "the session has only \(session.tokens.count) tokens")
-            }
-            guard length >= 1 else { throw EngineError.invalidInput(field: "tokens", reason: "must keep at least one token") }
-            let cache = session.cache
-            try await session.model.compute { _ throws(EngineError) in
-                if Int(cache.nextPosition) > length { try cache.truncate(to: length) }
-            }
-            if length < session.tokens.count {
-                session.tokens.removeLast(session.tokens.count - length)
-                session.messages = nil
-            }
-            return self.status(of: id)!
+            try await self.truncate(session, to: length)
+        }
+        return status(of: id)!
+    }
+
+    private func truncate(_ session: Session, to length: Int) async throws(EngineError) {
+        guard length <= session.tokens.count else {
+            throw EngineError.invalidInput(field: "tokens", reason: "the session has only \(session.tokens.count) tokens")
+        }
+        guard length >= 1 else { throw EngineError.invalidInput(field: "tokens", reason: "must keep at least one token") }
+        let cache = session.cache
+        try await session.model.compute { _ throws(EngineError) in
+            if Int(cache.nextPosition) > length { try cache.truncate(to: length) }
+        }
+        if length < session.tokens.count {
+            session.tokens.removeLast(session.tokens.count - length)
+            session.messages = nil
         }
     }
 
@@ -379,7 +386,7 @@ public final class SessionRegistry: Sendable {
     /// intact) under `name` (default: its name so far); the session keeps the name, so it is saved
     /// again before any eviction.
     public func save(_ id: String, name: String?) async throws(EngineError) -> (session: SessionStatus, path: String, bytes: Int) {
-        try await using(id) { session throws(EngineError) in
+        let saved = try await using(id) { session throws(EngineError) -> (path: String, bytes: Int) in
             guard let chosen = name ?? session.name else {
                 throw EngineError.invalidInput(field: "name", reason: "the session has no name yet; give one")
             }
@@ -390,13 +397,14 @@ public final class SessionRegistry: Sendable {
             try await session.model.compute { _ throws(EngineError) in try self.save(session, name: chosen, directory: directory) }
             session.name = chosen
             let bytes = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
-            return (self.status(of: id)!, path, bytes ?? 0)
+            return (path, bytes ?? 0)
         }
+        return (status(of: id)!, saved.path, saved.bytes)
     }
 
     private func save(_ session: Session, name: String, directory: String) throws(EngineError) {
         let snapshot = SessionSnapshot(name: name, tokens: session.tokens, messages: session.messages,
-                                       compression: session.compression.map { "\($0.applied.rawValue), \($0.entriesPerLayer.reduce(0, +)) entries" },
+                                       compression: session.compression.map { "\($0.applied.rawValue), \($0.keptPerLayer.reduce(0, +)) entries" },
                                        savedAt: Date().timeIntervalSince1970)
         try SessionFile.write(snapshot, cache: session.cache, model: session.model, to: try SessionFile.path(for: name, in: directory))
     }
@@ -434,6 +442,7 @@ public final class SessionRegistry: Sendable {
         var saved = false
         if let name = session.name, let directory {
             do {
+                _ = try savedPath(name)   // makes the directory
                 try save(session, name: name, directory: directory)
                 saved = true
             } catch {

@@ -114,10 +114,15 @@ struct ParamDefaultsTests {
                 if let allowed = doc.schema["enum"]?.arrayValue {
                     #expect(allowed.contains(value), "\(method.name) \(doc.name): default not among \(allowed)")
                 }
+                // An object default gets its members' own defaults too; every member it names stays.
+                func matches(_ filled: JSONValue?) -> Bool {
+                    guard case .object(let declared) = value else { return filled == value }
+                    return declared.allSatisfy { filled?[$0.key] == $0.value }
+                }
                 let prepared = try ParamValidator.prepare(method: method.name, params: [:])
-                #expect(prepared[doc.name] == value, "\(method.name) \(doc.name): absent but not filled in")
+                #expect(matches(prepared[doc.name]), "\(method.name) \(doc.name): absent but not filled in")
                 let given = try ParamValidator.prepare(method: method.name, params: .object([doc.name: value]))
-                #expect(given[doc.name] == value)
+                #expect(matches(given[doc.name]))
             }
         }
         #expect(count > 30)
@@ -125,6 +130,9 @@ struct ParamDefaultsTests {
         let batch = try ParamValidator.prepare(method: "verify/answerBatch", params: ["pairs": [["answer": "1", "reference": "1"]]])
         #expect(batch["pairs"]?[0]?["referenceForm"] == "auto")
         #expect(batch["pairs"]?[0]?["kind"] == nil)   // a pair's kind defaults to the batch's, which the handler applies
+        // Nested in an object default: session/open's compression gets every member's default.
+        let open = try ParamValidator.prepare(method: "session/open", params: ["model": "m", "prompt": "x", "compression": ["budget": 64]])
+        #expect(open["compression"] == ["method": "none", "budget": 64, "window": 8, "kernel": 7, "pooling": "avg", "beta": 20])
     }
 
     @Test("text/generate's declared sampling defaults are the engine's own")

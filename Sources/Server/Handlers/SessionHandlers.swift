@@ -92,7 +92,7 @@ extension MinosServer {
 
     static func wire(_ r: KVCompressionReport) -> SessionWire.CompressionReport {
         SessionWire.CompressionReport(requested: r.requested.rawValue, applied: r.applied.rawValue, promptTokens: r.promptTokens,
-                                      entriesPerLayer: r.entriesPerLayer, bytesBefore: r.bytesBefore, bytesAfter: r.bytesAfter,
+                                      entriesPerLayer: r.keptPerLayer, bytesBefore: r.bytesBefore, bytesAfter: r.bytesAfter,
                                       bytesSaved: r.bytesSaved)
     }
 }
