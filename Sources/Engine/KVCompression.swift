@@ -218,7 +218,7 @@ extension LoadedModel {
     /// may see (positions up to its own), window keys included, so a score is a share of that
     /// query's attention. Scores are pooled along the key axis (`pool`) and the top ones kept, the
     /// lower position first on a tie.
-    func selectKeys(_ cache: KVCache, capture: QueryCapture, prefixes: [Int], settings: KVCompression) -> [[[Int]]] {
+    private func selectKeys(_ cache: KVCache, capture: QueryCapture, prefixes: [Int], settings: KVCompression) -> [[[Int]]] {
         let c = configuration
         let d = c.headDimension, kvHeads = c.headCountKV, group = c.groupSize
         let width = c.keyValueWidth, queryWidth = c.queryWidth
@@ -286,8 +286,8 @@ extension LoadedModel {
                     storage.positions[layer][row * kvHeads + kvHead] = segment.positions[e * kvHeads + kvHead]
                 }
             }
-            storage.counts[layer] = chosen[layer].first.map { $0.count + window } ?? window
         }
+        storage.counts = storage.capacities   // sized for exactly the kept entries
     }
 }
 
