@@ -66,3 +66,52 @@ struct DurabilityTests {
         #expect(acknowledgedProfiles.count > 20)
     }
 }
+
+/// SIGKILL in the middle of `session/save`: the saved session is always either the copy saved
+/// before or the new one — never damaged, never missing — and a save that was acknowledged is there.
+@Suite("Saved sessions under SIGKILL (end to end)")
+struct SessionKillTests {
+    @Test("kills during saves leave the previous or the new copy, intact")
+    func killsDuringSaves() throws {
+        let modelPath = try syntheticModelPath {
+            $0.contextLength = 2048
+            $0.embeddingLength = 256
+            $0.headCount = 4
+            $0.headCountKV = 4
+            $0.blockCount = 4
+            $0.feedForwardLength = 256
+        }
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("minos-kill-sessions-\(UUID().uuidString)").path
+        let arguments = ["--no-handshake", "--db", ":memory:", "--session-dir", directory]
+        let chunk = String(repeating: "the river runs past the mill ", count: 8)
+        var rng = SplitMix64(seed: 7)
+        var acknowledged: Int64?   // tokens in the copy whose save was last acknowledged
+        for cycle in 0..<8 {
+            // Each cycle saves a session of a different length (acknowledged), then grows it and
+            // is killed at a random moment of saving it again under the same name.
+            let d = try DaemonProcess(arguments: arguments)
+            #expect(try d.call("model/load", ["path": .string(modelPath), "name": "m"])["result"] != nil)
+            let prompt = String(repeating: chunk, count: 1 + cycle % 3)
+            let opened = try #require(try d.call("session/open", ["model": "m", "prompt": .string(prompt)])["result"])
+            let id = try #require(opened["session"]?["sessionId"]?.stringValue)
+            let saved = try d.call("session/save", ["sessionId": .string(id), "name": "x"])
+            #expect(saved["result"] != nil, "cycle \(cycle): \(saved)")
+            acknowledged = opened["session"]?["tokens"]?.intValue
+            let grown = try #require(try d.call("session/append", ["sessionId": .string(id), "text": .string(chunk)])["result"])
+            let newer = grown["session"]?["tokens"]?.intValue
+            _ = d.request("session/save", ["sessionId": .string(id), "name": "x"])
+            usleep(UInt32(rng.next() % 30_000))
+            kill(d.process.processIdentifier, SIGKILL)
+            _ = try d.waitForExit()
+
+            // A fresh daemon finds an intact copy: the acknowledged one or the newer one.
+            let e = try DaemonProcess(arguments: arguments)
+            #expect(try e.call("model/load", ["path": .string(modelPath), "name": "m"])["result"] != nil)
+            let restored = try e.call("session/restore", ["name": "x", "model": "m"])
+            let tokens = restored["result"]?["session"]?["tokens"]?.intValue
+            #expect(tokens != nil && (tokens == acknowledged || tokens == newer), "cycle \(cycle): \(restored)")
+            kill(e.process.processIdentifier, SIGKILL)
+            _ = try e.waitForExit()
+        }
+    }
+}
