@@ -46,10 +46,16 @@ public final class Engine: Sendable {
         return sessions.evictOne()
     }
 
-    /// Bytes of KV cache held beyond requests in flight: open sessions and reusable prefixes,
-    /// each storage once.
-    public var keptCacheBytes: (sessions: Int, prefixes: Int) {
-        (sessions.totalBytes, models.reduce(0) { $0 + $1.prefixCache.statistics.bytes })
+    /// Bytes of KV cache held beyond requests in flight: open sessions and reusable prefixes
+    /// (each storage once within each), and both together (a storage they share counted once).
+    public var keptCacheBytes: (sessions: Int, prefixes: Int, total: Int) {
+        let caches = sessions.caches + models.flatMap { $0.prefixCache.caches }
+        var seen = Set<ObjectIdentifier>()
+        var total = 0
+        for cache in caches {
+            for storage in cache.storages where seen.insert(ObjectIdentifier(storage)).inserted { total += storage.byteCount }
+        }
+        return (sessions.totalBytes, models.reduce(0) { $0 + $1.prefixCache.statistics.bytes }, total)
     }
 
     /// Loads a GGUF model under `name` (default: the file's name without extension). The file's size

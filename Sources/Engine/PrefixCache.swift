@@ -91,6 +91,9 @@ final class PrefixCache: Sendable {
         return dropped != nil
     }
 
+    /// The kept caches.
+    var caches: [KVCache] { state.withLock { $0.entries.map(\.cache) } }
+
     /// Forgets every entry.
     func clear() {
         state.withLock { $0.entries.removeAll() }

@@ -171,6 +171,9 @@ public final class SessionRegistry: Sendable {
     /// Recent evictions, oldest first (at most 32 are remembered).
     public var evictions: [SessionEviction] { state.withLock { $0.evictions } }
 
+    /// The caches of the open sessions.
+    var caches: [KVCache] { state.withLock { $0.entries.values.map(\.session.cache) } }
+
     /// Bytes of every storage that open sessions read, each counted once.
     public var totalBytes: Int {
         let caches = state.withLock { $0.entries.values.map(\.session.cache) }

@@ -51,7 +51,7 @@ struct MemoryBudgetTests {
             #expect(reply["error"] == nil, "\(method): \(reply)")
             // Request caches are gone; what stays is the reusable prefixes daemon/status reports.
             let status = try d.call("daemon/status")
-            let kept: Int64 = try #require(status["result"]?["kv"]?["prefixCacheBytes"]?.intValue)
+            let kept: Int64 = try #require(status["result"]?["kv"]?["totalBytes"]?.intValue)
             let reserved: Int64? = try d.call("model/list")["result"]?["memory"]?["reserved"]?.intValue
             #expect(reserved == Int64(size) + kept, "\(method)")
         }

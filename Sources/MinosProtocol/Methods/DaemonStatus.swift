@@ -66,14 +66,17 @@ public enum DaemonStatus: RPCMethod, DocumentedMethod {
                 }
             }
             public var sessions: [Session]
+            /// Every kept KV byte: sessions and reusable prefixes, a storage they share counted once.
+            public var totalBytes: Int
             public var sessionBytes: Int
             public var prefixCacheBytes: Int
             public var prefixCacheHits: Int
             public var reusedTokens: Int
             public var evictions: Int
-            public init(sessions: [Session], sessionBytes: Int, prefixCacheBytes: Int, prefixCacheHits: Int, reusedTokens: Int,
+            public init(sessions: [Session], totalBytes: Int, sessionBytes: Int, prefixCacheBytes: Int, prefixCacheHits: Int, reusedTokens: Int,
                         evictions: Int) {
                 self.sessions = sessions
+                self.totalBytes = totalBytes
                 self.sessionBytes = sessionBytes
                 self.prefixCacheBytes = prefixCacheBytes
                 self.prefixCacheHits = prefixCacheHits
@@ -132,8 +135,8 @@ public enum DaemonStatus: RPCMethod, DocumentedMethod {
             "sessions": Schema.array(Schema.object([
                 "sessionId": Schema.string, "model": Schema.string, "bytes": Schema.integer, "sharedBytes": Schema.integer,
             ], required: ["sessionId", "model", "bytes", "sharedBytes"])),
-            "sessionBytes": Schema.integer, "prefixCacheBytes": Schema.integer, "prefixCacheHits": Schema.integer,
+            "totalBytes": Schema.integer, "sessionBytes": Schema.integer, "prefixCacheBytes": Schema.integer, "prefixCacheHits": Schema.integer,
             "reusedTokens": Schema.integer, "evictions": Schema.integer,
-        ], required: ["sessions", "sessionBytes", "prefixCacheBytes", "prefixCacheHits", "reusedTokens", "evictions"]),
+        ], required: ["sessions", "totalBytes", "sessionBytes", "prefixCacheBytes", "prefixCacheHits", "reusedTokens", "evictions"]),
     ], required: ["version", "pid", "uptimeSeconds", "residentMemoryBytes", "requests", "openSessions", "models", "store", "cpu", "kv"])
 }

@@ -13,9 +13,10 @@ extension MinosServer {
             let stats = connection.statistics
             let sessions = engine.sessions.list()
             let prefixes = engine.models.map(\.prefixCacheStatistics)
+            let kept = engine.keptCacheBytes
             let kv = DaemonStatus.Result.KV(
                 sessions: sessions.map { .init(sessionId: $0.id, model: $0.model, bytes: $0.bytes, sharedBytes: $0.sharedBytes) },
-                sessionBytes: engine.sessions.totalBytes, prefixCacheBytes: prefixes.reduce(0) { $0 + $1.bytes },
+                totalBytes: kept.total, sessionBytes: kept.sessions, prefixCacheBytes: kept.prefixes,
                 prefixCacheHits: prefixes.reduce(0) { $0 + $1.hits }, reusedTokens: prefixes.reduce(0) { $0 + $1.reusedTokens },
                 evictions: engine.sessions.evictions.count)
             return DaemonStatus.Result(
