@@ -90,10 +90,13 @@ enum Operations {
             }
             return
         }
-        if tokens > 1, ExactMatrix.isAccelerated(w.type) || !ExactDot.isAccelerated(w.type) {
+        if tokens > 1, !ExactDot.isAccelerated(w.type) || (tokens > ExactDot.maxVectors && ExactMatrix.isAccelerated(w.type)) {
             // Exact prefill: each panel of weight rows is decoded to f32 once and multiplied into
             // every token (a matrix-matrix product), so decoding is paid once per batch. (An
             // encoding with a fused row kernel but no panel decoder keeps the row loop below.)
+            // Batches of up to `maxVectors` tokens — sequences decoded together, a speculative
+            // draft being checked — take the same row kernels as decoding one token, so each
+            // token's result matches decoding it alone to within f32 round-off.
             pool.parallelRanges(rows, minimum: 16) { range in
                 ExactMatrix.multiply(w.type, weights: w.base, rowBytes: w.rowBytes, rows: range, columns: columns,
                                      x: xs.pointer, tokens: tokens, y: ys.pointer, yStride: rows)

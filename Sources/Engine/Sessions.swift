@@ -289,6 +289,34 @@ public final class SessionRegistry: Sendable {
         }
     }
 
+    /// Contrastive or speculative decoding continuing two sessions that hold the same tokens, one
+    /// on the expert model and one on the amateur; the generated tokens join both (and a chat
+    /// reply joins both conversations).
+    public func contrastive(expert expertID: String, amateur amateurID: String, options: GenerationOptions,
+                            settings: ContrastiveSettings,
+                            onText: @escaping @Sendable (String) -> Void = { _ in }) async throws(EngineError) -> ContrastiveResult {
+        guard expertID != amateurID else {
+            throw EngineError.invalidInput(field: "amateurSessionId", reason: "must be another session than the expert's")
+        }
+        return try await using(expertID) { expert throws(EngineError) in
+            try await self.using(amateurID) { amateur throws(EngineError) in
+                guard expert.tokens == amateur.tokens else {
+                    throw EngineError.invalidInput(field: "amateurSessionId",
+                                                   reason: "the sessions hold different tokens (\(expert.tokens.count) and \(amateur.tokens.count)); open both on the same prompt")
+                }
+                let stops = expert.messages == nil ? [] : try expert.model.tokens(for: .messages(expert.messages!), field: "expertSessionId").stopTokens
+                let result = try await ContrastiveDecoding.generate(
+                    expert: expert.model, amateur: amateur.model, prompt: expert.tokens, templateStops: stops, options: options,
+                    settings: settings, start: .init(expert: expert.cache, amateur: amateur.cache), onText: onText)
+                for session in [expert, amateur] {
+                    session.tokens += result.generation.tokens
+                    if session.messages != nil { session.messages!.append(ChatMessage(role: "assistant", content: result.generation.text)) }
+                }
+                return result
+            }
+        }
+    }
+
     /// Scores `continuation` after the session's tokens, leaving the session as it was.
     public func score(_ id: String, continuation: PromptInput, topK: Int, parseSpecial: Bool) async throws(EngineError) -> ScoreResult {
         try await using(id) { session throws(EngineError) in

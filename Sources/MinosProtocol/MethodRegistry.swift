@@ -28,6 +28,7 @@ public enum MethodRegistry {
         SessionList.self,
         SessionSave.self,
         SessionRestore.self,
+        DecodeContrastive.self,
         VerifyAnswer.self,
         VerifyAnswerBatch.self,
         VerifySteps.self,

@@ -71,6 +71,7 @@ public final class MinosServer: Sendable {
         registerModelHandlers()
         registerTextHandlers()
         registerSessionHandlers()
+        registerDecodeHandlers()
         logger.info("minosd \(MinosVersion.current) ready; store \(configuration.storePath) (schema \(store.schemaVersion), \(store.journalMode))")
     }
 

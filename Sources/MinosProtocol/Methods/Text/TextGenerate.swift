@@ -134,9 +134,11 @@ public enum TextGenerate: RPCMethod, DocumentedMethod {
         "tokenCount": Schema.integer,
         "promptTokens": Schema.integer, "cachedTokens": Schema.integer, "evaluatedTokens": Schema.integer,
         "stopReason": Schema.enumeration(["stop", "endOfSequence", "length", "context"]),
-        "timings": Schema.object(["prefillSeconds": Schema.number, "decodeSeconds": Schema.number,
-                                  "prefillTokensPerSecond": Schema.number, "decodeTokensPerSecond": Schema.number],
-                                 required: ["prefillSeconds", "decodeSeconds", "prefillTokensPerSecond", "decodeTokensPerSecond"]),
+        "timings": timingsSchema,
     ], required: ["text", "tokens", "logprobs", "tokenCount", "promptTokens", "cachedTokens", "evaluatedTokens", "stopReason", "timings"])
     public static let errors: [ErrorCode] = [.modelNotLoaded, .contextOverflow, .memoryBudgetExceeded]
+
+    static let timingsSchema = Schema.object(["prefillSeconds": Schema.number, "decodeSeconds": Schema.number,
+                                              "prefillTokensPerSecond": Schema.number, "decodeTokensPerSecond": Schema.number],
+                                             required: ["prefillSeconds", "decodeSeconds", "prefillTokensPerSecond", "decodeTokensPerSecond"])
 }
