@@ -17,6 +17,7 @@ MINOSD = os.environ.get("MINOSD", ".build/debug/minosd")
 BENCH = os.environ.get("MINOS_BENCH", os.path.join(os.path.dirname(MINOSD), "minos-bench"))
 # The examples that need a model load this synthetic one; the replay test writes the same file.
 MODEL = {"path": "/tmp/minos-examples/tiny-qwen2-q8_0.gguf", "architecture": "qwen2", "type": "q8_0", "seed": 1}
+AMATEUR = {"path": "/tmp/minos-examples/tiny-qwen2-q8_0-seed2.gguf", "architecture": "qwen2", "type": "q8_0", "seed": 2}
 LOAD = None  # set below, once rpc() exists
 OUT = os.path.join(os.path.dirname(__file__), "..", "protocol", "examples")
 
@@ -42,6 +43,7 @@ class NoWait:
 
 
 LOAD = {"jsonrpc": "2.0", "id": 1, "method": "model/load", "params": {"path": MODEL["path"], "name": "tiny"}}
+LOAD_AMATEUR = {"jsonrpc": "2.0", "id": 100, "method": "model/load", "params": {"path": AMATEUR["path"], "name": "amateur"}}
 
 HANDSHAKE = [rpc(0, "initialize", {"clientInfo": {"name": "examples"}}), note("initialized")]
 
@@ -212,6 +214,16 @@ EXAMPLES = [
       rpc(3, "session/save", {"sessionId": "s1", "name": "fox"}), rpc(4, "session/restore", {"name": "fox", "model": "tiny"}),
       rpc(5, "session/restore", {"name": "nothing-here", "model": "tiny"})],
      ["result.session.idleSeconds", "error.data.file"], ["--session-dir", "/tmp/minos-examples/sessions"]),
+    ("decode.contrastive", "decode/contrastive", "Greedy speculative contrastive decoding: the amateur drafts 4 tokens a round, the expert checks them in one pass.", True,
+     [LOAD, LOAD_AMATEUR, rpc(2, "decode/contrastive", {"expert": "tiny", "amateur": "amateur", "prompt": "the quick brown fox",
+                                                         "mode": "scd", "gamma": 4, "temperature": 0, "maxTokens": 8, "ignoreEOS": True})],
+     ["result.bytesResident", "result.timings.prefillSeconds", "result.timings.decodeSeconds",
+      "result.timings.prefillTokensPerSecond", "result.timings.decodeTokensPerSecond"]),
+    ("decode.contrastive.speculative", "decode/contrastive", "Seeded speculative sampling: the output follows the expert's distribution.", True,
+     [LOAD, LOAD_AMATEUR, rpc(2, "decode/contrastive", {"expert": "tiny", "amateur": "amateur", "prompt": "the quick brown fox",
+                                                         "mode": "speculative", "temperature": 1, "seed": 7, "maxTokens": 8, "ignoreEOS": True})],
+     ["result.bytesResident", "result.timings.prefillSeconds", "result.timings.decodeSeconds",
+      "result.timings.prefillTokensPerSecond", "result.timings.decodeTokensPerSecond"]),
     ("daemon.sleep", "daemon/sleep", "Sleep with work-done progress (begin, reports, end, then the reply).", True,
      [rpc(1, "daemon/sleep", {"milliseconds": 20, "steps": 2, "workDoneToken": "sleep-1"})], []),
 ]
@@ -264,8 +276,9 @@ def converse(sent, skip_id=None, arguments=()):
 def main():
     os.makedirs(OUT, exist_ok=True)
     os.makedirs(os.path.dirname(MODEL["path"]), exist_ok=True)
-    subprocess.run([BENCH, "make-model", "--architecture", MODEL["architecture"], "--type", MODEL["type"],
-                    "--seed", str(MODEL["seed"]), "--output", MODEL["path"]], check=True, capture_output=True)
+    for spec in (MODEL, AMATEUR):
+        subprocess.run([BENCH, "make-model", "--architecture", spec["architecture"], "--type", spec["type"],
+                        "--seed", str(spec["seed"]), "--output", spec["path"]], check=True, capture_output=True)
     for entry in EXAMPLES:
         name, method, description, handshake, messages, volatile = entry[:6]
         arguments = entry[6] if len(entry) > 6 else []
@@ -281,6 +294,8 @@ def main():
             example["arguments"] = arguments
         if LOAD in messages or method == "model/load":
             example["model"] = MODEL
+        if LOAD_AMATEUR in messages:
+            example["models"] = [AMATEUR]
         if method == "exit":
             example["exitCode"] = code
         if method == "rpc.discover":

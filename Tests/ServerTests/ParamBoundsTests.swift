@@ -49,13 +49,13 @@ struct ParamBoundsTests {
     }
 
     /// The example exchange that calls `method`: its sends before the call, and the call's params.
-    static func example(for method: String) throws -> (setup: [JSONValue], params: [String: JSONValue], model: JSONValue?)? {
+    static func example(for method: String) throws -> (setup: [JSONValue], params: [String: JSONValue], models: [JSONValue])? {
         for file in ProtocolDocumentTests.exampleFiles {
             let example = try JSONValue.parse(Array(try Data(contentsOf: ProtocolDocumentTests.protocolDirectory.appendingPathComponent("examples/\(file)"))))
             let sends = (example["exchange"]?.arrayValue ?? []).compactMap { $0["send"] }
             guard let index = sends.firstIndex(where: { $0["method"]?.stringValue == method && $0["id"] != nil }),
                   case .object(let params)? = sends[index]["params"] else { continue }
-            return (Array(sends[..<index]), params, example["model"])
+            return (Array(sends[..<index]), params, (example["model"].map { [$0] } ?? []) + (example["models"]?.arrayValue ?? []))
         }
         return nil
     }
@@ -72,7 +72,7 @@ struct ParamBoundsTests {
             }
             guard !bounded.isEmpty else { continue }
             let example = try #require(try Self.example(for: name), "no example calls \(name)")
-            if let model = example.model { try ProtocolDocumentTests.writeModel(model) }
+            for model in example.models { try ProtocolDocumentTests.writeModel(model) }
             let d = try InProcessDaemon(InProcessDaemon.configuration(noHandshake: true))
             for message in example.setup where message["id"] != nil {
                 _ = try d.call(message["method"]!.stringValue!, message["params"])

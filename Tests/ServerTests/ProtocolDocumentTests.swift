@@ -62,6 +62,7 @@ struct ProtocolDocumentTests {
         let example = try JSONValue.parse(Array(try Data(contentsOf: Self.protocolDirectory.appendingPathComponent("examples/\(file)"))))
         let volatile = Set(example["volatile"]?.arrayValue?.compactMap(\.stringValue) ?? [])
         if let model = example["model"] { try Self.writeModel(model) }
+        for model in example["models"]?.arrayValue ?? [] { try Self.writeModel(model) }
         // Examples that save sessions name a session directory, emptied first.
         let extra = example["arguments"]?.arrayValue?.compactMap(\.stringValue) ?? []
         if let index = extra.firstIndex(of: "--session-dir"), index + 1 < extra.count {
