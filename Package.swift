@@ -279,6 +279,30 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // MARK: Routing
+        .target(
+            name: "Routing",
+            dependencies: [
+                "Engine",
+                "Store",
+                "JSON",
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "RoutingTests",
+            dependencies: [
+                "TestSupport",
+                "Routing",
+                "Engine",
+                "Store",
+                "JSON",
+                "Models",
+                "GGUF",
+            ],
+            swiftSettings: swiftSettings
+        ),
+
         // MARK: Server
         .target(
             name: "Server",
@@ -293,6 +317,7 @@ let package = Package(
                 "IFEval",
                 "Sandbox",
                 "AutoIF",
+                "Routing",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings

@@ -60,5 +60,17 @@ extension Migration {
                 updated_at REAL NOT NULL
             );
             """),
+        Migration(version: 4, name: "generation backends", sql: """
+            CREATE TABLE backends (
+                name TEXT PRIMARY KEY,
+                kind TEXT NOT NULL CHECK (kind IN ('local', 'remote')),
+                model TEXT NOT NULL,
+                base_url TEXT,
+                api_key_env TEXT,
+                timeout_seconds REAL NOT NULL,
+                cost_per_1k_tokens REAL NOT NULL,
+                updated_at REAL NOT NULL
+            );
+            """),
     ]
 }
