@@ -44,6 +44,25 @@ struct LocalBackendTests {
         #expect(result.cost == Double((result.promptTokens ?? 0) + 6) / 1000 * 0.5)
     }
 
+    @Test("a local generation past the backend's timeout is timedOut and leaves the model usable")
+    func timeout() async throws {
+        let engine = try await Self.engine()
+        let catalog = BackendCatalog(store: try Store(path: ":memory:"))
+        // 200 tokens cannot be generated in a millisecond; the timeout must end the generation.
+        try catalog.save(try Backend(name: "hurried", kind: .local(model: "tiny"), timeoutSeconds: 0.001))
+        let generator = BackendGenerator(engine: engine, catalog: catalog)
+        let long = GenerationOptions(sampling: .greedy, maxTokens: 200, ignoreEOS: true)
+        do {
+            let result = try await generator.generate(backend: "hurried", messages: Self.messages, options: long)
+            Issue.record("expected timedOut, got \(result.completionTokens ?? 0) tokens")
+        } catch let error as BackendError {
+            #expect(error.kind == .timedOut)
+            #expect(error.backend == "hurried")
+        }
+        let after = try await engine.model("tiny").generate(.messages(Self.messages), options: Self.options)
+        #expect(after.tokens.count == 6)
+    }
+
     @Test("a local backend whose model is not loaded fails with modelNotLoaded")
     func notLoaded() async throws {
         let catalog = BackendCatalog(store: try Store(path: ":memory:"))
