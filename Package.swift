@@ -284,6 +284,7 @@ let package = Package(
             name: "Routing",
             dependencies: [
                 "Engine",
+                "Kernels",
                 "Store",
                 "JSON",
             ],

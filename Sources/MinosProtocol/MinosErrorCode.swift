@@ -24,6 +24,8 @@ extension ErrorCode {
     public static let sessionBusy = ErrorCode(rawValue: -33010)
     /// A saved session file is damaged or was saved from another model.
     public static let invalidSessionFile = ErrorCode(rawValue: -33011)
+    /// A generation backend (a remote endpoint) failed, timed out, or answered something unusable.
+    public static let backendFailed = ErrorCode(rawValue: -33012)
 
     /// Every Minos-specific code with its meaning, for documentation and tests.
     public static let minosCodes: [(ErrorCode, String, String)] = [
@@ -39,5 +41,6 @@ extension ErrorCode {
         (.instructionRejected, "instruction rejected", "Cross-validation left too few functions or cases; `data` has the reasons and scores."),
         (.sessionBusy, "session busy", "The session is serving another request; sessions serve one request at a time."),
         (.invalidSessionFile, "invalid session file", "A saved session is damaged, truncated, or was saved from another model; nothing was loaded."),
+        (.backendFailed, "backend failed", "A generation backend (a remote endpoint) failed, timed out, or answered something unusable; `data` says which and why."),
     ]
 }

@@ -1,4 +1,5 @@
 import AutoIF
+import Routing
 import Engine
 import JSON
 import JSONRPC
@@ -18,6 +19,8 @@ enum ErrorMapping {
         case let error as JSONError:
             return RPCError(params: error)
         case let error as EngineError:
+            return rpcError(for: error)
+        case let error as BackendError:
             return rpcError(for: error)
         case let error as InstructionRegistry.Failure:
             return rpcError(for: error)

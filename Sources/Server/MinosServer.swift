@@ -72,6 +72,7 @@ public final class MinosServer: Sendable {
         registerTextHandlers()
         registerSessionHandlers()
         registerDecodeHandlers()
+        registerBackendHandlers()
         logger.info("minosd \(MinosVersion.current) ready; store \(configuration.storePath) (schema \(store.schemaVersion), \(store.journalMode))")
     }
 

@@ -72,5 +72,12 @@ extension Migration {
                 updated_at REAL NOT NULL
             );
             """),
+        Migration(version: 5, name: "routers", sql: """
+            CREATE TABLE routers (
+                name TEXT PRIMARY KEY,
+                definition TEXT NOT NULL,
+                updated_at REAL NOT NULL
+            );
+            """),
     ]
 }

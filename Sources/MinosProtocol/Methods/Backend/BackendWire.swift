@@ -1,12 +1,6 @@
 import JSON
 import JSONRPC
 
-extension ErrorCode {
-    /// A remote generation backend failed: connection, timeout, HTTP status, malformed reply, or
-    /// its API-key variable unset. `data.kind` says which.
-    public static let backendFailed = ErrorCode(rawValue: -33012)
-}
-
 /// A generation backend on the wire (`backend/add`, `backend/list`): a local model or a remote
 /// OpenAI-compatible endpoint. Never carries an API key, only the name of the variable holding it.
 public struct BackendWire: Codable, Sendable, Equatable {
