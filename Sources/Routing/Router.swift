@@ -3,28 +3,28 @@ import Kernels
 
 /// A trained router: a small head over query embeddings giving a distribution over backends, as
 /// Zooter trains it (a reward-distilled softmax; linear, or one hidden ReLU layer).
-public struct Router: Codable, Sendable, Equatable {
-    public var name: String
+package struct Router: Codable, Sendable, Equatable {
+    package var name: String
     /// The backends, in the order of the distribution.
-    public var backends: [String]
+    package var backends: [String]
     /// The model that embeds queries, and how (the router only works on the embeddings it was
     /// trained on).
-    public var embedModel: String
-    public var pooling: String
-    public var normalize: Bool
-    public var dimension: Int
+    package var embedModel: String
+    package var pooling: String
+    package var normalize: Bool
+    package var dimension: Int
     /// Hidden units (0: a linear head).
-    public var hidden: Int
+    package var hidden: Int
     /// [hidden × dimension] and [hidden] when hidden > 0.
-    public var w1: [Float]
-    public var b1: [Float]
+    package var w1: [Float]
+    package var b1: [Float]
     /// [backends × (hidden or dimension)] and [backends].
-    public var w2: [Float]
-    public var b2: [Float]
-    public var metrics: RouterMetrics?
+    package var w2: [Float]
+    package var b2: [Float]
+    package var metrics: RouterMetrics?
 
     /// The distribution over `backends` for one query embedding.
-    public func distribution(_ x: [Float]) -> [Double] {
+    package func distribution(_ x: [Float]) -> [Double] {
         softmax(logits(x).map(Double.init))
     }
 
@@ -42,38 +42,38 @@ public struct Router: Codable, Sendable, Equatable {
 }
 
 /// What training reports, measured on the held-out examples.
-public struct RouterMetrics: Codable, Sendable, Equatable {
-    public var trainExamples: Int
-    public var heldOutExamples: Int
+package struct RouterMetrics: Codable, Sendable, Equatable {
+    package var trainExamples: Int
+    package var heldOutExamples: Int
     /// Share of held-out queries routed to their best-reward backend.
-    public var accuracy: Double
+    package var accuracy: Double
     /// Mean reward of the routed backend, of the best single backend (and which), and of the
     /// oracle (each query's best).
-    public var routedReward: Double
-    public var bestSingleReward: Double
-    public var bestSingleBackend: String
-    public var oracleReward: Double
+    package var routedReward: Double
+    package var bestSingleReward: Double
+    package var bestSingleBackend: String
+    package var oracleReward: Double
     /// The training loss (KL divergence to the reward labels) after the last epoch.
-    public var finalLoss: Double
+    package var finalLoss: Double
 }
 
 /// How to train a router.
-public struct RouterTrainingSettings: Codable, Sendable, Equatable {
+package struct RouterTrainingSettings: Codable, Sendable, Equatable {
     /// Temperature of the softmax that turns rewards into labels.
-    public var temperature: Double = 1
+    package var temperature: Double = 1
     /// Tag enhancement: label = beta · own label + (1 − beta) · mean label of the query's tags (1: off).
-    public var beta: Double = 0.3
-    public var epochs: Int = 50
-    public var learningRate: Double = 0.01
-    public var hidden: Int = 0
-    public var batchSize: Int = 32
+    package var beta: Double = 0.3
+    package var epochs: Int = 50
+    package var learningRate: Double = 0.01
+    package var hidden: Int = 0
+    package var batchSize: Int = 32
     /// Share of examples held out for the metrics.
-    public var heldOut: Double = 0.2
-    public var seed: UInt64 = 1
+    package var heldOut: Double = 0.2
+    package var seed: UInt64 = 1
 
-    public init() {}
+    package init() {}
 
-    public func problem() -> (field: String, message: String)? {
+    package func problem() -> (field: String, message: String)? {
         if !(temperature > 0) { return ("temperature", "must be above 0") }
         if !(beta >= 0 && beta <= 1) { return ("beta", "must be in [0, 1]") }
         if epochs < 1 { return ("epochs", "must be at least 1") }
@@ -86,29 +86,29 @@ public struct RouterTrainingSettings: Codable, Sendable, Equatable {
 
 /// One training example: a query's embedding, each backend's reward (in `Router.backends` order)
 /// and its tags.
-public struct RouterExample: Sendable {
-    public var embedding: [Float]
-    public var rewards: [Double]
-    public var tags: [String]
-    public init(embedding: [Float], rewards: [Double], tags: [String] = []) {
+package struct RouterExample: Sendable {
+    package var embedding: [Float]
+    package var rewards: [Double]
+    package var tags: [String]
+    package init(embedding: [Float], rewards: [Double], tags: [String] = []) {
         self.embedding = embedding
         self.rewards = rewards
         self.tags = tags
     }
 }
 
-public struct RouterTrainingError: Error, Sendable, CustomStringConvertible {
-    public var field: String
-    public var message: String
-    public var description: String { "\(field): \(message)" }
+package struct RouterTrainingError: Error, Sendable, CustomStringConvertible {
+    package var field: String
+    package var message: String
+    package var description: String { "\(field): \(message)" }
 }
 
 /// Zooter's reward distillation: the head is trained with Adam to minimise the KL divergence from
 /// each query's reward label (softmax of its rewards at `temperature`, optionally mixed with its
 /// tags' mean labels) to the head's softmax. Deterministic for a seed.
-public enum RouterTrainer {
+package enum RouterTrainer {
     /// The labels: softmax(rewards / temperature), then tag-enhanced.
-    public static func labels(_ examples: [RouterExample], temperature: Double, beta: Double) -> [[Double]] {
+    package static func labels(_ examples: [RouterExample], temperature: Double, beta: Double) -> [[Double]] {
         let own = examples.map { softmax($0.rewards.map { $0 / temperature }) }
         guard beta < 1 else { return own }
         var sums: [String: (sum: [Double], count: Int)] = [:]
@@ -132,7 +132,7 @@ public enum RouterTrainer {
     /// Trains a router on `examples` (held-out share kept aside for the metrics, chosen by the
     /// seed). `progress` gets each epoch's mean training loss; `cancelled` is checked between
     /// epochs.
-    public static func train(name: String, backends: [String], embedModel: String, pooling: String, normalize: Bool,
+    package static func train(name: String, backends: [String], embedModel: String, pooling: String, normalize: Bool,
                              examples: [RouterExample], settings: RouterTrainingSettings,
                              progress: (_ epoch: Int, _ loss: Double) -> Void = { _, _ in },
                              cancelled: () -> Bool = { false }) throws -> Router {
@@ -273,11 +273,11 @@ private struct Adam {
 }
 
 /// Picking a backend from a router's distribution, optionally trading reward against cost.
-public enum RouteChoice {
+package enum RouteChoice {
     /// The backend index to use: the most likely among those costing at most `maxCost`, or, with
     /// `costWeight` λ > 0, the one maximising p(b) − λ · cost(b) / max cost. Nil when no backend
     /// is affordable.
-    public static func choose(_ p: [Double], costs: [Double], maxCost: Double? = nil, costWeight: Double = 0) -> Int? {
+    package static func choose(_ p: [Double], costs: [Double], maxCost: Double? = nil, costWeight: Double = 0) -> Int? {
         let top = costs.max() ?? 0
         var best: (index: Int, score: Double)?
         for k in p.indices where maxCost.map({ costs[k] <= $0 }) ?? true {
@@ -290,7 +290,7 @@ public enum RouteChoice {
     /// The cost weight λ under which the most expensive backend gets `share` of `distributions`
     /// (as RouteLLM calibrates its threshold on sample queries): found by bisection, since the
     /// share only falls as λ grows.
-    public static func calibrate(_ distributions: [[Double]], costs: [Double], share: Double) -> (costWeight: Double, share: Double) {
+    package static func calibrate(_ distributions: [[Double]], costs: [Double], share: Double) -> (costWeight: Double, share: Double) {
         guard let expensive = costs.indices.max(by: { costs[$0] < costs[$1] }), !distributions.isEmpty else { return (0, 0) }
         func shareAt(_ lambda: Double) -> Double {
             Double(distributions.filter { choose($0, costs: costs, costWeight: lambda) == expensive }.count) / Double(distributions.count)
