@@ -159,6 +159,8 @@ public enum ContrastiveDecoding {
                                 options: GenerationOptions, settings: ContrastiveSettings, start: Start? = nil, reuse: Bool = false,
                                 onText: @escaping @Sendable (String) -> Void = { _ in }) async throws(EngineError) -> ContrastiveResult {
         if let problem = settings.problem() { throw EngineError.invalidInput(field: problem.field, reason: problem.message) }
+        _ = try expert.decoder()
+        _ = try amateur.decoder()
         try checkVocabularies(expert: expert, amateur: amateur)
         let request = try expert.request(prompt, templateStops: templateStops, options: options)
         guard !prompt.isEmpty else { throw EngineError.invalidInput(field: "prompt", reason: "is empty after tokenization") }

@@ -6,11 +6,13 @@ extension LoadedModel {
     /// Feeds `tokens` into `cache` in chunks of the transformer's batch size, checking `cancelled`
     /// between chunks. For each index in `wanted` (ascending, within `tokens`), `row` receives that
     /// index and the logits it produces (the distribution of the token after it); logits are
-    /// computed for those rows only. `capture` records queries for KV compression.
+    /// computed for those rows only. With `hiddenStates`, `row` receives the row's final hidden
+    /// state (after the output norm) instead. `capture` records queries for KV compression.
     package func feed(_ tokens: ArraySlice<Int32>, into cache: KVCache, wanted: [Int] = [], cancelled: CancellationFlag,
-              capture: QueryCapture? = nil,
+              capture: QueryCapture? = nil, hiddenStates: Bool = false,
               row: (_ index: Int, _ logits: ArraySlice<Float>) -> Void = { _, _ in }) throws(EngineError) {
-        let vocabulary = configuration.vocabularySize
+        let transformer = try decoder()
+        let width = hiddenStates ? configuration.embeddingLength : configuration.vocabularySize
         var next = wanted.startIndex
         var offset = 0
         while offset < tokens.count {
@@ -22,10 +24,10 @@ extension LoadedModel {
             let rows = wanted[first..<next].map { $0 - offset }
             let start = tokens.startIndex
             let chunk = Array(tokens[(start + offset)..<(start + end)])
-            let logits = transformer.forward(chunk, cache: cache, logits: rows.isEmpty ? .none : .rows(rows),
-                                             capture: capture)
+            let output: Transformer.Logits = rows.isEmpty ? .none : hiddenStates ? .hiddenStates(rows) : .rows(rows)
+            let logits = transformer.forward(chunk, cache: cache, logits: output, capture: capture)
             for (r, index) in rows.enumerated() {
-                row(offset + index, logits[(r * vocabulary)..<((r + 1) * vocabulary)])
+                row(offset + index, logits[(r * width)..<((r + 1) * width)])
             }
             offset = end
         }
@@ -46,6 +48,7 @@ extension LoadedModel {
     /// position, all in one forward pass per batch of rows, so the weights are read once for every
     /// sequence. Returns each sequence's next-token logits.
     package func decodeStep(_ tokens: [Int32], caches: [KVCache]) -> [[Float]] {
+        guard let transformer else { preconditionFailure("decodeStep on encoder \(name): its caches cannot have been made") }
         let vocabulary = configuration.vocabularySize
         var result: [[Float]] = []
         result.reserveCapacity(tokens.count)

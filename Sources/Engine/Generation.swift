@@ -98,6 +98,7 @@ extension LoadedModel {
                    start: (@Sendable () throws(EngineError) -> CacheStart)? = nil,
                    keep: (@Sendable (KVCache, [Int32]) -> Void)? = nil) throws(EngineError) -> DecodeScheduler.Job
     {
+        _ = try decoder()
         let needed = request.prompt.count + 1
         guard !request.prompt.isEmpty else { throw EngineError.invalidInput(field: "prompt", reason: "is empty after tokenization") }
         guard needed <= contextLength else { throw EngineError.contextOverflow(needed: needed, limit: contextLength) }

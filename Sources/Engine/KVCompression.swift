@@ -234,7 +234,7 @@ extension LoadedModel {
             results.pointer.deinitialize(count: units)
             results.pointer.deallocate()
         }
-        transformer.pool.parallelRanges(units, minimum: 1) { range in
+        pool.parallelRanges(units, minimum: 1) { range in
             var logits = [Float](repeating: 0, count: n)
             for unit in range {
                 let layer = unit / kvHeads, kvHead = unit % kvHeads

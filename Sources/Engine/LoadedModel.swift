@@ -8,10 +8,18 @@ import Tokenizers
 /// A model in memory: its mapped GGUF file, weights, tokenizer and chat template. Immutable after
 /// loading; forward passes for it run one at a time on `queue`.
 public final class LoadedModel: @unchecked Sendable {
+    /// What runs the model: a decoder generates, scores and embeds; an encoder (BERT) only embeds.
+    public enum Network: Sendable {
+        case decoder(Transformer)
+        case encoder(Encoder)
+    }
+
     public let name: String
     public let path: String
     public let file: GGUFFile
-    public let transformer: Transformer
+    public let network: Network
+    /// The hyperparameters; for an encoder, its summary (`ModelConfiguration(bert:)`).
+    public let configuration: ModelConfiguration
     public let tokenizer: Tokenizer
     public let chatTemplate: ChatTemplate
     /// The file's own chat template, parsed once here; `chatTemplate` is its recognized family.
@@ -21,6 +29,8 @@ public final class LoadedModel: @unchecked Sendable {
     /// Bytes this model holds against the memory budget (mapped weights; caches are counted apart).
     public let budgetBytes: Int
     let queue: DispatchQueue
+    /// The engine's worker pool, which runs this model's matrix work.
+    let pool: WorkerPool
     /// The engine's budget, which every cache of this model reserves from (`makeCache`).
     let budget: MemoryBudget
     let scheduler = DecodeScheduler()
@@ -37,9 +47,9 @@ public final class LoadedModel: @unchecked Sendable {
             throw EngineError.invalidModelFile(path: path, reason: "\(error)")
         }
         progress("checking tensors", 30)
-        let model: TransformerModel
+        let network: ModelNetwork
         do {
-            model = try ArchitectureRegistry.load(file)
+            network = try ArchitectureRegistry.loadNetwork(file)
         } catch {
             switch error {
             case .unsupportedArchitecture, .unsupportedTensorType:
@@ -55,17 +65,27 @@ public final class LoadedModel: @unchecked Sendable {
         } catch {
             throw EngineError.unsupportedModel(path: path, reason: "tokenizer: \(error)")
         }
-        guard tokenizer.vocabularySize == model.configuration.vocabularySize else {
-            throw EngineError.invalidModelFile(path: path, reason: "tokenizer has \(tokenizer.vocabularySize) tokens but the embedding has \(model.configuration.vocabularySize) rows")
+        let configuration: ModelConfiguration
+        switch network {
+        case .decoder(let model): configuration = model.configuration
+        case .encoder(let model): configuration = ModelConfiguration(bert: model.configuration)
         }
-        let trained = model.configuration.contextLength
+        guard tokenizer.vocabularySize == configuration.vocabularySize else {
+            throw EngineError.invalidModelFile(path: path, reason: "tokenizer has \(tokenizer.vocabularySize) tokens but the embedding has \(configuration.vocabularySize) rows")
+        }
+        let trained = configuration.contextLength
         if let requested, !(1...trained).contains(requested) {
             throw EngineError.invalidInput(field: "contextLength", reason: "must be between 1 and the model's \(trained)")
         }
         self.name = name
         self.path = path
         self.file = file
-        self.transformer = Transformer(model: model, pool: pool, precision: precision)
+        switch network {
+        case .decoder(let model): self.network = .decoder(Transformer(model: model, pool: pool, precision: precision))
+        case .encoder(let model): self.network = .encoder(Encoder(model: model, pool: pool, precision: precision))
+        }
+        self.configuration = configuration
+        self.pool = pool
         self.tokenizer = tokenizer
         let special = Self.specialTokenTexts(tokenizer)
         let promptTemplate = ChatPromptTemplate(source: file.string("tokenizer.chat_template"), bosToken: special.bos, eosToken: special.eos)
@@ -79,7 +99,35 @@ public final class LoadedModel: @unchecked Sendable {
         progress("ready", 100)
     }
 
-    public var configuration: ModelConfiguration { transformer.configuration }
+    /// The decoder; nil for an encoder-only model.
+    public var transformer: Transformer? {
+        if case .decoder(let transformer) = network { return transformer }
+        return nil
+    }
+
+    /// The encoder; nil for a decoder.
+    public var encoder: Encoder? {
+        if case .encoder(let encoder) = network { return encoder }
+        return nil
+    }
+
+    /// The decoder, or -33xxx `unsupportedModel` naming this model when it is an encoder, which
+    /// cannot generate or score: every method that feeds a KV cache asks here first.
+    package func decoder() throws(EngineError) -> Transformer {
+        guard let transformer else {
+            throw EngineError.unsupportedModel(
+                path: path, reason: "model '\(name)' is a \(configuration.architecture) encoder: it embeds text (text/embed) but cannot generate or score")
+        }
+        return transformer
+    }
+
+    /// The distinct tensor encodings of the weight matrices, for `model/list`.
+    public var weightEncodings: [GGMLType] {
+        switch network {
+        case .decoder(let transformer): return transformer.model.weights.encodings
+        case .encoder(let encoder): return encoder.model.weights.encodings
+        }
+    }
 
     /// A KV cache for `capacity` entries, its bytes reserved from the engine's budget first (-33001
     /// with nothing allocated when they do not fit) and given back when the cache is freed. The
@@ -103,6 +151,7 @@ public final class LoadedModel: @unchecked Sendable {
 
     /// KV storage with these per-layer capacities, its bytes reserved from the budget first.
     func makeStorage(_ capacities: [Int]) throws(EngineError) -> KVStorage {
+        _ = try decoder()
         let bytes = KVStorage.byteCount(width: configuration.keyValueWidth, kvHeads: configuration.headCountKV, capacities: capacities)
         return KVStorage(width: configuration.keyValueWidth, kvHeads: configuration.headCountKV, capacities: capacities,
                          reservation: try budget.reservation(bytes))

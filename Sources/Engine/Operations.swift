@@ -2,7 +2,7 @@ import Foundation
 import Kernels
 import Models
 
-/// The elementwise and per-row operations of the decoder, on raw f32 buffers.
+/// The elementwise and per-row operations of the decoder and the encoder, on raw f32 buffers.
 enum Operations {
     /// y = x / sqrt(mean(x²) + ε) ⊙ w, for one row of `count` values.
     @inline(__always)
@@ -12,6 +12,27 @@ enum Operations {
         for i in 0..<count { sum += x[i] * x[i] }
         let scale = 1 / (sum / Float(count) + epsilon).squareRoot()
         for i in 0..<count { y[i] = x[i] * scale * weight[i] }
+    }
+
+    /// LayerNorm of one row: y = (x − mean) / sqrt(var + ε) ⊙ w + b (biased variance, as BERT).
+    /// `x` and `y` may be the same row.
+    @inline(__always)
+    static func layerNorm(_ x: UnsafePointer<Float>, _ weight: UnsafePointer<Float>, _ bias: UnsafePointer<Float>,
+                          _ y: UnsafeMutablePointer<Float>, count: Int, epsilon: Float) {
+        var sum: Float = 0
+        for i in 0..<count { sum += x[i] }
+        let mean = sum / Float(count)
+        var squares: Float = 0
+        for i in 0..<count { squares += (x[i] - mean) * (x[i] - mean) }
+        let scale = 1 / (squares / Float(count) + epsilon).squareRoot()
+        for i in 0..<count { y[i] = (x[i] - mean) * scale * weight[i] + bias[i] }
+    }
+
+    /// GELU in place, the exact form x·Φ(x) = x/2·(1 + erf(x/√2)).
+    @inline(__always)
+    static func gelu(_ x: UnsafeMutablePointer<Float>, count: Int) {
+        let inverseRoot2: Float = 0.70710678118654752
+        for i in 0..<count { x[i] = 0.5 * x[i] * (1 + erf(x[i] * inverseRoot2)) }
     }
 
     /// SiLU(gate) ⊙ up, in place into `gate`.

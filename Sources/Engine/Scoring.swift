@@ -26,6 +26,7 @@ extension LoadedModel {
     /// With `reuse`, the prompt starts from the longest prefix this model has cached and what is
     /// computed is kept for later requests (`cachedTokens` says how much was reused).
     public func score(prompt: [Int32], continuation: [Int32], topK: Int, reuse: Bool = false) async throws(EngineError) -> ScoreResult {
+        _ = try decoder()
         guard !prompt.isEmpty else { throw EngineError.invalidInput(field: "prompt", reason: "is empty after tokenization (nothing to condition on)") }
         guard !continuation.isEmpty else { throw EngineError.invalidInput(field: "continuation", reason: "is empty after tokenization") }
         let total = prompt.count + continuation.count
@@ -75,6 +76,7 @@ extension LoadedModel {
     /// Log-probabilities of each of `labels` as the next token after each of `positions` (indices into
     /// `tokens`), from one forward pass over `tokens`: what step-wise verifiers read.
     public func labelLogProbabilities(tokens: [Int32], positions: [Int], labels: [Int32]) async throws(EngineError) -> [[Double]] {
+        _ = try decoder()
         guard !tokens.isEmpty else { throw EngineError.invalidInput(field: "solution", reason: "is empty after tokenization") }
         guard tokens.count <= contextLength else { throw EngineError.contextOverflow(needed: tokens.count, limit: contextLength) }
         guard positions.allSatisfy({ (0..<tokens.count).contains($0) }) else {
@@ -98,6 +100,7 @@ extension LoadedModel {
     /// run per sequence. `positions[i]` index into `prefix + suffixes[i]` and must lie in the suffix.
     public func labelLogProbabilities(prefix: [Int32], suffixes: [[Int32]], positions: [[Int]],
                                       labels: [Int32]) async throws(EngineError) -> [[[Double]]] {
+        _ = try decoder()
         guard !prefix.isEmpty else { throw EngineError.invalidInput(field: "question", reason: "is empty after tokenization") }
         for (suffix, wanted) in zip(suffixes, positions) {
             guard prefix.count + suffix.count <= contextLength else {

@@ -197,6 +197,7 @@ public final class SessionRegistry: Sendable {
     /// reused unless the prompt is compressed.
     public func open(model: LoadedModel, input: PromptInput, field: String, compression: KVCompression,
                      name: String?) async throws(EngineError) -> SessionUpdate {
+        _ = try model.decoder()
         if let problem = compression.problem() { throw EngineError.invalidInput(field: "compression.\(problem.field)", reason: problem.message) }
         if let name { _ = try SessionFile.path(for: name, in: directory ?? "/") }
         let tokens = try model.tokens(for: input, field: field).tokens

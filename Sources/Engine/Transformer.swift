@@ -38,6 +38,9 @@ public final class Transformer: @unchecked Sendable {
         case all
         /// Only these rows of the batch (indices into `tokens`, ascending).
         case rows([Int])
+        /// In place of logits, these rows' final hidden states after the output norm,
+        /// [rows × embedding] (embeddings).
+        case hiddenStates([Int])
     }
 
     /// Feeds `tokens` (at most `maxBatch`) at the cache's next positions and returns logits for the
@@ -126,11 +129,13 @@ public final class Transformer: @unchecked Sendable {
 
         // Output norm and unembedding for the rows asked for.          logits: [rows, vocabulary]
         let selected: [Int]
+        var hiddenStates = false
         switch logits {
         case .none: return []
         case .last: selected = [T - 1]
         case .all: selected = Array(0..<T)
         case .rows(let chosen): selected = chosen
+        case .hiddenStates(let chosen): selected = chosen; hiddenStates = true
         }
         let rows = selected.count
         if rows == 0 { return [] }
@@ -138,6 +143,7 @@ public final class Transformer: @unchecked Sendable {
             (x + r * e).update(from: x + row * e, count: e)   // ascending, so sources are never overwritten first
         }
         normRows(x, w.outputNorm, into: h, rows: rows, width: e)
+        if hiddenStates { return Array(UnsafeBufferPointer(start: h, count: rows * e)) }
         var result = [Float](repeating: 0, count: rows * c.vocabularySize)
         result.withUnsafeMutableBufferPointer { linear(w.output, h, tokens: rows, bias: nil, $0.baseAddress!, scratch: s) }
         return result

@@ -73,6 +73,11 @@ public enum Schema {
         ["type": "array", "items": items]
     }
 
+    /// An array schema with bounds on its length (enforced by `ParamValidator`).
+    public static func array(_ items: JSONValue, minItems: Int64, maxItems: Int64) -> JSONValue {
+        ["type": "array", "items": items, "minItems": .int(minItems), "maxItems": .int(maxItems)]
+    }
+
     public static func enumeration(_ values: [String]) -> JSONValue {
         ["type": "string", "enum": .array(values.map(JSONValue.string))]
     }

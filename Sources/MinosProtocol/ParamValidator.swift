@@ -88,6 +88,13 @@ public enum ParamValidator {
         case .int, .double:
             try checkNumber(value, schema, path: path)
         case .array(let items):
+            let name = path.split(separator: ".").last.map(String.init) ?? path
+            if let minimum = number(schema["minItems"]), Double(items.count) < minimum {
+                throw RPCError.invalidParams("\(name) must hold at least \(Int(minimum)) items", path: path)
+            }
+            if let maximum = number(schema["maxItems"]), Double(items.count) > maximum {
+                throw RPCError.invalidParams("\(name) must hold at most \(Int(maximum)) items, holds \(items.count)", path: path)
+            }
             if let itemSchema = schema["items"] {
                 for (index, item) in items.enumerated() { try check(item, itemSchema, path: "\(path)[\(index)]") }
             }

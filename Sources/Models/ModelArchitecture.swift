@@ -23,18 +23,37 @@ public enum ArchitectureRegistry {
         Qwen3Architecture.self,
     ]
 
-    public static var names: [String] { all.map { $0.ggufName } }
+    /// Every architecture name Minos loads: the decoders, then the encoders.
+    public static var names: [String] { all.map { $0.ggufName } + [BertArchitecture.ggufName] }
 
-    /// Reads `general.architecture` and builds that architecture's model from `file`.
+    /// Reads `general.architecture` and builds that architecture's network: a decoder, or an
+    /// encoder (`bert`), which only embeds text.
+    public static func loadNetwork(_ file: GGUFFile) throws(ModelError) -> ModelNetwork {
+        let name = try architectureName(file)
+        if name == BertArchitecture.ggufName { return .encoder(try BertModel(file: file)) }
+        guard names.contains(name) else { throw ModelError.unsupportedArchitecture(name, supported: names) }
+        return .decoder(try load(file))
+    }
+
+    /// Reads `general.architecture` and builds that decoder architecture's model from `file`.
     public static func load(_ file: GGUFFile) throws(ModelError) -> TransformerModel {
-        guard let name = file.string("general.architecture") else {
-            throw ModelError.missingMetadata("general.architecture")
-        }
+        let name = try architectureName(file)
         guard let architecture = all.first(where: { $0.ggufName == name }) else {
-            throw ModelError.unsupportedArchitecture(name, supported: names)
+            throw ModelError.unsupportedArchitecture(name, supported: all.map { $0.ggufName })
         }
         let configuration = try ModelConfiguration(file: file, architecture: name, ropeStyle: architecture.ropeStyle)
         let weights = try TransformerWeights(file: file, configuration: configuration, features: architecture.features)
         return TransformerModel(configuration: configuration, features: architecture.features, weights: weights)
     }
+
+    private static func architectureName(_ file: GGUFFile) throws(ModelError) -> String {
+        guard let name = file.string("general.architecture") else { throw ModelError.missingMetadata("general.architecture") }
+        return name
+    }
+}
+
+/// What a GGUF file holds: a decoder that generates and scores, or an encoder that embeds.
+public enum ModelNetwork: Sendable {
+    case decoder(TransformerModel)
+    case encoder(BertModel)
 }

@@ -39,16 +39,11 @@ public struct SyntheticModel: Sendable {
     /// The model as a GGUF writer, ready to serialize. Throws when a matrix row is not a whole
     /// number of `matrixType` blocks (K-quants need widths that are multiples of 256).
     public func build() throws(GGUFError) -> GGUFWriter {
+        if architecture == BertArchitecture.ggufName { return try buildBert() }
         var rng = SplitMix64(seed: seed)
         var writer = GGUFWriter()
         let a = architecture
-        writer.set("general.architecture", .string(a))
-        writer.set("general.name", .string("synthetic-\(a)"))
-        writer.set("\(a).context_length", .uint32(UInt32(contextLength)))
-        writer.set("\(a).embedding_length", .uint32(UInt32(embeddingLength)))
-        writer.set("\(a).block_count", .uint32(UInt32(blockCount)))
-        writer.set("\(a).feed_forward_length", .uint32(UInt32(feedForwardLength)))
-        writer.set("\(a).attention.head_count", .uint32(UInt32(headCount)))
+        setShape(&writer)
         writer.set("\(a).attention.head_count_kv", .uint32(UInt32(headCountKV)))
         writer.set("\(a).attention.layer_norm_rms_epsilon", .float32(rmsNormEpsilon))
         writer.set("\(a).rope.freq_base", .float32(ropeFrequencyBase))
@@ -67,16 +62,10 @@ public struct SyntheticModel: Sendable {
 
         let e = embeddingLength, d = headDimension
         func matrix(_ name: String, rows: Int, columns: Int, scale: Float) throws(GGUFError) {
-            let type = Self.encoding(matrixType, columns: columns)
-            guard type.byteCount(elements: columns) != nil else {
-                throw GGUFError(.notWholeBlocks, "\(name): width \(columns) is not a whole number of \(type) blocks of \(type.blockSize)")
-            }
-            let values = (0..<(rows * columns)).map { _ in rng.normal() * scale }
-            try writer.addTensor(name: name, shape: [columns, rows], type: type, data: Self.encode(values, as: type))
+            try addMatrix(name, rows: rows, columns: columns, scale: scale, to: &writer, rng: &rng)
         }
         func vector(_ name: String, count: Int, around center: Float, spread: Float) throws(GGUFError) {
-            let values = (0..<count).map { _ in center + rng.normal() * spread }
-            try writer.addTensor(name: name, shape: [count], type: .f32, data: Self.encode(values, as: .f32))
+            try Self.addVector(name, count: count, around: center, spread: spread, to: &writer, rng: &rng)
         }
         let scale = 1 / Float(e).squareRoot()
         try matrix(TensorName.tokenEmbedding, rows: vocabularySize, columns: e, scale: 1)
@@ -104,6 +93,37 @@ public struct SyntheticModel: Sendable {
             try matrix(n.down, rows: e, columns: feedForwardLength, scale: 1 / Float(feedForwardLength).squareRoot())
         }
         return writer
+    }
+
+    /// Writes the architecture, name and the shape keys every architecture has.
+    func setShape(_ writer: inout GGUFWriter) {
+        let a = architecture
+        writer.set("general.architecture", .string(a))
+        writer.set("general.name", .string("synthetic-\(a)"))
+        writer.set("\(a).context_length", .uint32(UInt32(contextLength)))
+        writer.set("\(a).embedding_length", .uint32(UInt32(embeddingLength)))
+        writer.set("\(a).block_count", .uint32(UInt32(blockCount)))
+        writer.set("\(a).feed_forward_length", .uint32(UInt32(feedForwardLength)))
+        writer.set("\(a).attention.head_count", .uint32(UInt32(headCount)))
+    }
+
+    /// Adds a `rows × columns` matrix of seeded normal values times `scale`, in `matrixType` (or
+    /// the fallback `encoding` picks for its width).
+    func addMatrix(_ name: String, rows: Int, columns: Int, scale: Float, to writer: inout GGUFWriter,
+                   rng: inout SplitMix64) throws(GGUFError) {
+        let type = Self.encoding(matrixType, columns: columns)
+        guard type.byteCount(elements: columns) != nil else {
+            throw GGUFError(.notWholeBlocks, "\(name): width \(columns) is not a whole number of \(type) blocks of \(type.blockSize)")
+        }
+        let values = (0..<(rows * columns)).map { _ in rng.normal() * scale }
+        try writer.addTensor(name: name, shape: [columns, rows], type: type, data: Self.encode(values, as: type))
+    }
+
+    /// Adds an f32 vector of seeded values `center ± spread` (norm scales, biases).
+    static func addVector(_ name: String, count: Int, around center: Float, spread: Float, to writer: inout GGUFWriter,
+                          rng: inout SplitMix64) throws(GGUFError) {
+        let values = (0..<count).map { _ in center + rng.normal() * spread }
+        try writer.addTensor(name: name, shape: [count], type: .f32, data: encode(values, as: .f32))
     }
 
     /// The encoding a matrix of this width gets: K-quants need rows of whole 256-element blocks, so

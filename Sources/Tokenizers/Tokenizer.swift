@@ -1,4 +1,5 @@
-// Text <-> token ids for GGUF vocabularies: byte-level BPE ("gpt2") and SentencePiece BPE ("llama").
+// Text <-> token ids for GGUF vocabularies: byte-level BPE ("gpt2"), SentencePiece BPE ("llama") and
+// WordPiece ("bert", see WordPieceModel.swift for its rules and their differences from llama.cpp).
 // The behaviour follows llama.cpp's tokenizer (llama-vocab.cpp) and is checked against Hugging Face
 // `tokenizers` (Tests/TokenizersTests/Fixtures, made by scripts/make-tokenizer-fixtures.py).
 //
@@ -33,16 +34,21 @@ public final class Tokenizer: Sendable {
         case bytePair
         /// SentencePiece BPE (`tokenizer.ggml.model` "llama").
         case sentencePiece
+        /// BERT's WordPiece (`tokenizer.ggml.model` "bert").
+        case wordPiece
     }
 
     private enum Engine: Sendable {
         case bytePair(BytePairModel)
         case sentencePiece(SentencePieceModel)
+        case wordPiece(WordPieceModel)
     }
 
     public let kind: Kind
     public let vocabularySize: Int
+    /// The token `encode(_:addSpecial: true)` starts with when `addsBOS`; for WordPiece, [CLS].
     public let bosID: Int32?
+    /// The token `encode(_:addSpecial: true)` ends with when `addsEOS`; for WordPiece, [SEP].
     public let eosID: Int32?
     public let unknownID: Int32?
     public let paddingID: Int32?
@@ -75,6 +81,7 @@ public final class Tokenizer: Sendable {
         switch c.model {
         case "gpt2": kind = .bytePair
         case "llama": kind = .sentencePiece
+        case "bert": kind = .wordPiece
         default: throw .unsupportedModel(c.model)
         }
         var warnings: [String] = []
@@ -95,13 +102,23 @@ public final class Tokenizer: Sendable {
         if let scores = c.scores, scores.count != n {
             throw .countMismatch(field: "scores", expected: n, actual: scores.count)
         }
-        for (field, id) in [("BOS id", c.bosID), ("EOS id", c.eosID), ("unknown id", c.unknownID), ("padding id", c.paddingID)] {
+        var bosID = c.bosID, eosID = c.eosID, unknownID = c.unknownID
+        var phantomSpaces = false   // WordPiece: the vocabulary is in llama.cpp's "▁" form
+        if kind == .wordPiece {
+            // BERT frames a text as [CLS] … [SEP]; llama.cpp's converter stores them under their own keys.
+            func named(_ text: String) -> Int32? { c.tokens.firstIndex(of: text).map { Int32($0) } }
+            bosID = c.clsID ?? bosID ?? named("[CLS]")
+            eosID = c.separatorID ?? eosID ?? named("[SEP]")
+            unknownID = unknownID ?? named("[UNK]")
+        }
+        for (field, id) in [("BOS id", bosID), ("EOS id", eosID), ("unknown id", unknownID), ("padding id", c.paddingID),
+                            ("CLS id", c.clsID), ("separator id", c.separatorID)] {
             if let id, id < 0 || Int(id) >= n {
                 throw .tokenIDOutOfRange(field: field, id: id, vocabularySize: n)
             }
         }
-        if c.addBOS && c.bosID == nil { throw .missingSpecialToken("BOS") }
-        if c.addEOS && c.eosID == nil { throw .missingSpecialToken("EOS") }
+        if c.addBOS && bosID == nil { throw .missingSpecialToken(kind == .wordPiece ? "CLS" : "BOS") }
+        if c.addEOS && eosID == nil { throw .missingSpecialToken(kind == .wordPiece ? "SEP" : "EOS") }
 
         switch kind {
         case .bytePair:
@@ -131,6 +148,12 @@ public final class Tokenizer: Sendable {
             guard let scores = c.scores else { throw .missingField("scores (tokenizer.ggml.scores)") }
             engine = .sentencePiece(
                 SentencePieceModel(tokens: c.tokens, types: types, scores: scores, unknownID: c.unknownID))
+        case .wordPiece:
+            preTokenizerRule = nil
+            guard let unknownID else { throw .missingField("unknown token (tokenizer.ggml.unknown_token_id or [UNK])") }
+            let model = WordPieceModel(tokens: c.tokens, types: types, unknownID: unknownID)
+            phantomSpaces = model.phantomSpaces
+            engine = .wordPiece(model)
         }
 
         // Decoded bytes of every token.
@@ -140,11 +163,14 @@ public final class Tokenizer: Sendable {
         for (i, text) in c.tokens.enumerated() {
             let type = types[i]
             if type == .control || type == .userDefined || type == .unknown {
+                if kind == .wordPiece { data.append(0x20) }   // a word of its own, as HF decodes it
                 data.append(contentsOf: text.utf8)
             } else if type == .byte, let b = SentencePieceModel.byteValue(text) {
                 data.append(b)
             } else if kind == .bytePair {
                 data.append(contentsOf: ByteLevel.decode(text))
+            } else if kind == .wordPiece {
+                data.append(contentsOf: WordPieceModel.decodedBytes(text, phantom: phantomSpaces))
             } else {
                 // "▁" -> " "
                 for b in Self.unescapeSpaces(text) { data.append(b) }
@@ -166,9 +192,9 @@ public final class Tokenizer: Sendable {
         self.kind = kind
         self.warnings = warnings
         self.vocabularySize = n
-        self.bosID = c.bosID
-        self.eosID = c.eosID
-        self.unknownID = c.unknownID
+        self.bosID = bosID
+        self.eosID = eosID
+        self.unknownID = unknownID
         self.paddingID = c.paddingID
         self.addsBOS = c.addBOS
         self.addsEOS = c.addEOS
@@ -221,7 +247,15 @@ public final class Tokenizer: Sendable {
 
     /// The pieces the pre-tokenizer splits `text` into (special tokens are not recognised). BPE merges
     /// never cross piece boundaries. SentencePiece has no pre-tokenizer: the whole text is one piece.
+    /// WordPiece: the words of basic tokenization, normalized (lowercased for an uncased vocabulary).
     public func preTokenize(_ text: String) -> [String] {
+        if case .wordPiece(let model) = engine {
+            return model.words(text).map { word in
+                var s = ""
+                s.unicodeScalars.append(contentsOf: word)
+                return s
+            }
+        }
         guard case .bytePair(let model) = engine, !text.isEmpty else { return text.isEmpty ? [] : [text] }
         var text = text
         text.makeContiguousUTF8()
@@ -271,6 +305,14 @@ public final class Tokenizer: Sendable {
                     previousIsToken = false
                 }
             }
+        case .wordPiece(let model):
+            for fragment in fragments {
+                switch fragment {
+                case .token(let id): output.append(id)
+                case .text(let range):
+                    model.encode(String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self), into: &output)
+                }
+            }
         }
     }
 
@@ -282,6 +324,7 @@ public final class Tokenizer: Sendable {
     ///
     /// With a space prefix (SentencePiece), one leading space is removed from the first token, as
     /// llama.cpp does; the first token is consumed by this even when it is a skipped special token.
+    /// WordPiece words (and special tokens) are joined with spaces, "##" continuations without.
     public func decode(_ tokens: [Int32], skipSpecial: Bool = false) -> String {
         String(decoding: decodeBytes(tokens, skipSpecial: skipSpecial), as: UTF8.self)
     }
@@ -303,6 +346,8 @@ public final class Tokenizer: Sendable {
                 out.append(contentsOf: UnsafeBufferPointer(rebasing: data[start..<end]))
             }
         }
+        // WordPiece puts a space before every word; the text does not start with one.
+        if kind == .wordPiece, out.first == 0x20 { out.removeFirst() }
         return out
     }
 

@@ -14,7 +14,7 @@ public enum TokenType: Int32, Sendable, CaseIterable {
 
 /// Everything `Tokenizer` needs, as plain values. Field names follow the GGUF keys they come from.
 public struct TokenizerConfiguration: Sendable {
-    /// `tokenizer.ggml.model`: "gpt2" (byte-level BPE) or "llama" (SentencePiece BPE).
+    /// `tokenizer.ggml.model`: "gpt2" (byte-level BPE), "llama" (SentencePiece BPE) or "bert" (WordPiece).
     public var model: String
     /// `tokenizer.ggml.pre`: the pre-tokenizer of a byte-level BPE vocabulary ("llama-bpe", "qwen2",
     /// "gpt-2", "smollm", "default", …; see docs/pretokenizers.md). Absent (nil or empty): llama.cpp's
@@ -33,6 +33,10 @@ public struct TokenizerConfiguration: Sendable {
     public var eosID: Int32?
     public var unknownID: Int32?
     public var paddingID: Int32?
+    /// `tokenizer.ggml.cls_token_id` and `tokenizer.ggml.seperator_token_id` (sic): WordPiece's
+    /// [CLS] and [SEP], which it uses as BOS and EOS (else the BOS/EOS ids, else the tokens named so).
+    public var clsID: Int32?
+    public var separatorID: Int32?
     /// `tokenizer.ggml.add_bos_token` / `add_eos_token`: add BOS/EOS when encoding with `addSpecial`.
     public var addBOS: Bool
     public var addEOS: Bool
@@ -41,7 +45,7 @@ public struct TokenizerConfiguration: Sendable {
     public var addSpacePrefix: Bool
 
     /// Defaults follow llama.cpp when a key is absent: for "llama", BOS is added and a space prefix is
-    /// used; for "gpt2", BOS is added only with the pre-tokenizers for which llama.cpp adds it (Llama 3,
+    /// used; for "bert", [CLS] and [SEP] frame the text; for "gpt2", BOS is added only with the pre-tokenizers for which llama.cpp adds it (Llama 3,
     /// Tekken, Chameleon) and there is no space prefix.
     public init(
         model: String,
@@ -54,6 +58,8 @@ public struct TokenizerConfiguration: Sendable {
         eosID: Int32? = nil,
         unknownID: Int32? = nil,
         paddingID: Int32? = nil,
+        clsID: Int32? = nil,
+        separatorID: Int32? = nil,
         addBOS: Bool? = nil,
         addEOS: Bool? = nil,
         addSpacePrefix: Bool? = nil
@@ -68,16 +74,18 @@ public struct TokenizerConfiguration: Sendable {
         self.eosID = eosID
         self.unknownID = unknownID
         self.paddingID = paddingID
-        let isSentencePiece = model == "llama"
+        self.clsID = clsID
+        self.separatorID = separatorID
+        let isSentencePiece = model == "llama", isWordPiece = model == "bert"
         let bosByDefault = pre.map { PreTokenizerRule.addBOSNames.contains($0) } ?? false
-        self.addBOS = addBOS ?? (isSentencePiece || bosByDefault)
-        self.addEOS = addEOS ?? false
+        self.addBOS = addBOS ?? (isSentencePiece || isWordPiece || bosByDefault)
+        self.addEOS = addEOS ?? isWordPiece
         self.addSpacePrefix = addSpacePrefix ?? isSentencePiece
     }
 }
 
 public enum TokenizerError: Error, Equatable, Sendable, CustomStringConvertible {
-    /// `tokenizer.ggml.model` is neither "gpt2" nor "llama".
+    /// `tokenizer.ggml.model` is not "gpt2", "llama" or "bert".
     case unsupportedModel(String)
     /// `tokenizer.ggml.pre` names a pre-tokenizer this module does not implement.
     case unsupportedPreTokenizer(String, supported: [String])
@@ -99,7 +107,7 @@ public enum TokenizerError: Error, Equatable, Sendable, CustomStringConvertible 
     public var description: String {
         switch self {
         case .unsupportedModel(let name):
-            return "unsupported tokenizer model '\(name)' (supported: gpt2, llama)"
+            return "unsupported tokenizer model '\(name)' (supported: gpt2, llama, bert)"
         case .unsupportedPreTokenizer(let name, let supported):
             return "unknown pre-tokenizer '\(name)' (known: \(supported.joined(separator: ", ")))"
         case .unimplementedPreTokenizer(let name, let reason):

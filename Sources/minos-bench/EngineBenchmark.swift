@@ -69,7 +69,7 @@ struct EngineBenchmark: AsyncParsableCommand {
             // One engine per path (the precision is fixed at load); the mapped file is shared by the page cache.
             let engine = Engine(threads: threads, memoryLimit: nil, precision: precision)
             let loaded = try await engine.load(path: path, name: nil, contextLength: nil) { _, _ in }
-            let transformer = loaded.transformer
+            let transformer = try loaded.decoder()
             guard prompt <= loaded.contextLength, generate <= loaded.contextLength else {
                 throw ValidationError("--prompt and --generate must fit the model's context of \(loaded.contextLength) tokens")
             }

@@ -66,7 +66,7 @@ struct ContrastiveDecodingTests {
           arguments: [GGMLType.f32, .f16, .q4_0, .q4_1, .q5_0, .q8_0])
     func smallBatchesMatchDecode(type: GGMLType) async throws {
         let model = try await model(seed: 1) { $0.matrixType = type }
-        let transformer = model.transformer
+        let transformer = try model.decoder()
         let tokens: [Int32] = [5, 77, 300, 12, 45, 200]
         let batched = transformer.forward(tokens, cache: transformer.makeCache(capacity: 16), logits: .all)
         let cache = transformer.makeCache(capacity: 16)
@@ -103,11 +103,12 @@ struct ContrastiveDecodingTests {
     /// The first generated token's empirical distribution over many seeds against the exact target.
     private func firstTokenDistance(mode: ContrastiveSettings.Mode, expert: LoadedModel, amateur: LoadedModel,
                                     temperature: Double, samples: Int) async throws -> (toTarget: Double, targetToAmateur: Double) {
-        func logits(_ model: LoadedModel) -> [Float] {
-            model.transformer.forward(Self.prompt, cache: model.transformer.makeCache(capacity: 8), logits: .last)
+        func logits(_ model: LoadedModel) throws -> [Float] {
+            let transformer = try model.decoder()
+            return transformer.forward(Self.prompt, cache: transformer.makeCache(capacity: 8), logits: .last)
         }
-        let e = ContrastiveMath.logSoftmax(logits(expert), temperature: temperature)
-        let a = ContrastiveMath.logSoftmax(logits(amateur), temperature: temperature)
+        let e = ContrastiveMath.logSoftmax(try logits(expert), temperature: temperature)
+        let a = ContrastiveMath.logSoftmax(try logits(amateur), temperature: temperature)
         let target = mode == .speculative ? ContrastiveMath.probabilities(e)
             : ContrastiveMath.contrastive(expert: e, amateur: a, alpha: 0.1, beta: 0.5)
         var counts = [Double](repeating: 0, count: target.count)

@@ -58,6 +58,12 @@ struct ReferenceForward {
 
     /// Logits at every position of `tokens` (row-major [positions × vocabulary]).
     func logits(_ tokens: [Int32]) -> [[Float]] {
+        let output = optionalTensor(TensorName.output) ?? tensor(TensorName.tokenEmbedding)
+        return hiddenStates(tokens).map { matvec(output, $0, rows: c.vocabularySize) }
+    }
+
+    /// The last layer's state at every position of `tokens`, after the output norm.
+    func hiddenStates(_ tokens: [Int32]) -> [[Float]] {
         let e = c.embeddingLength, d = c.headDimension
         let embedding = tensor(TensorName.tokenEmbedding)
         var xs: [[Float]] = tokens.map { Array(embedding[(Int($0) * e)..<(Int($0) * e + e)]) }
@@ -112,8 +118,7 @@ struct ReferenceForward {
                 xs[t] = zip(xs[t], matvec(tensor(n.down), act, rows: e)).map(+)
             }
         }
-        let output = optionalTensor(TensorName.output) ?? embedding
-        return xs.map { matvec(output, norm($0, tensor(TensorName.outputNorm)), rows: c.vocabularySize) }
+        return xs.map { norm($0, tensor(TensorName.outputNorm)) }
     }
 }
 

@@ -46,7 +46,7 @@ extension MinosServer {
     static func info(_ model: LoadedModel) -> ModelWire.Info {
         ModelWire.Info(
             name: model.name, path: model.path, architecture: model.configuration.architecture,
-            parameters: model.parameterCount, quantTypes: model.transformer.model.weights.encodings.map(\.description),
+            parameters: model.parameterCount, quantTypes: model.weightEncodings.map(\.description),
             contextLength: model.contextLength, trainedContextLength: model.configuration.contextLength,
             vocabularySize: model.configuration.vocabularySize, bytesResident: model.bytesResident,
             chatTemplate: model.chatTemplate.name, warnings: model.loadWarnings.isEmpty ? nil : model.loadWarnings)
