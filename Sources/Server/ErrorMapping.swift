@@ -22,6 +22,10 @@ enum ErrorMapping {
             return rpcError(for: error)
         case let error as BackendError:
             return rpcError(for: error)
+        case let error as RouterError:
+            return error.kind == .notFound
+                ? RPCError(.notFound, error.message, data: ["path": .string("params.\(error.field)")])
+                : .invalidParams(error.message, path: "params.\(error.field)")
         case let error as InstructionRegistry.Failure:
             return rpcError(for: error)
         case let error as StepVerifier.Failure:

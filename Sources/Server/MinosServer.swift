@@ -73,6 +73,8 @@ public final class MinosServer: Sendable {
         registerSessionHandlers()
         registerDecodeHandlers()
         registerBackendHandlers()
+        registerEmbedHandlers()
+        registerRouteHandlers()
         logger.info("minosd \(MinosVersion.current) ready; store \(configuration.storePath) (schema \(store.schemaVersion), \(store.journalMode))")
     }
 
