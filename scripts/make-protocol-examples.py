@@ -58,6 +58,24 @@ MY_PROFILE = {"name": "my-judge", "template": "Problem: {question}\nAnswer: {sol
 REGISTER = rpc(1, "instructions/register", {"instruction": "Answer in at least three words.",
                                             "functions": [AT_LEAST_3, AT_LEAST_3_B], "cases": CASES})
 
+ROUTE_DATA = [{"query": q, "rewards": r, "tags": [t]} for q, r, t in [
+    ("solve the integral of x squared", {"small": 0.9, "big": 0.6}, "math"),
+    ("prove the limit of the series", {"small": 0.8, "big": 0.5}, "math"),
+    ("derivative of a matrix product", {"small": 0.85, "big": 0.6}, "math"),
+    ("write a poem about the sea", {"small": 0.3, "big": 0.9}, "writing"),
+    ("a short story with a twist", {"small": 0.4, "big": 0.95}, "writing"),
+    ("a sonnet about autumn leaves", {"small": 0.35, "big": 0.9}, "writing"),
+]]
+ROUTE_SETUP = [
+    rpc(10, "backend/add", {"name": "small", "kind": "local", "model": "tiny", "costPer1kTokens": 0}),
+    rpc(11, "backend/add", {"name": "big", "kind": "local", "model": "tiny", "costPer1kTokens": 1}),
+    rpc(12, "route/train", {"router": "topics", "embedModel": "tiny", "backends": ["small", "big"], "data": ROUTE_DATA,
+                            "epochs": 30, "heldOut": 0, "seed": 1}),
+]
+ROUTE_VOLATILE = ["result.metrics.accuracy", "result.metrics.routedReward", "result.metrics.finalLoss", "result.metrics.bestSingleBackend",
+                  "result.metrics.bestSingleReward", "result.metrics.oracleReward", "result.bytesResident", "result.routers[0].metrics.accuracy",
+                  "result.routers[0].metrics.routedReward", "result.routers[0].metrics.finalLoss"]
+
 # (file name, method, description, handshake, messages to send, volatile paths[, extra minosd arguments])
 EXAMPLES = [
     ("initialize", "initialize", "Start a session; the reply lists every method.", False,
@@ -235,6 +253,24 @@ EXAMPLES = [
     ("backend.remove", "backend/remove", "Remove a backend; removing it again is -33008.", True,
      [rpc(1, "backend/add", {"name": "small", "kind": "local", "model": "tiny"}), rpc(2, "backend/remove", {"name": "small"}),
       rpc(3, "backend/remove", {"name": "small"})], []),
+    ("text.embed", "text/embed", "Embeddings of two texts from a decoder model (mean of its last hidden states, unit length).", True,
+     [LOAD, rpc(2, "text/embed", {"model": "tiny", "texts": ["the quick brown fox", "a lazy dog"]})], ["result.bytesResident"]),
+    ("route.train", "route/train", "Train a router over two backends on six queries (Zooter's reward distillation).", True,
+     [LOAD] + ROUTE_SETUP, ROUTE_VOLATILE),
+    ("route.list", "route/list", "The stored routers.", True, [LOAD] + ROUTE_SETUP + [rpc(2, "route/list")], ROUTE_VOLATILE),
+    ("route.delete", "route/delete", "Delete a router.", True, [LOAD] + ROUTE_SETUP + [rpc(2, "route/delete", {"router": "topics"})],
+     ROUTE_VOLATILE),
+    ("route.query", "route/query", "Route two queries: the distribution over backends and the choice.", True,
+     [LOAD] + ROUTE_SETUP + [rpc(2, "route/query", {"router": "topics", "queries": ["integral of sine", "a poem about rain"]})],
+     ROUTE_VOLATILE),
+    ("route.calibrate", "route/calibrate", "The cost weight that sends at most half of the sample queries to the expensive backend.", True,
+     [LOAD] + ROUTE_SETUP + [rpc(2, "route/calibrate", {"router": "topics", "queries": ["integral of sine", "a poem about rain",
+                                                                                      "a story about a cat", "the limit of 1/n"],
+                                                       "share": 0.5})],
+     ROUTE_VOLATILE + ["result.costWeight"]),
+    ("route.generate", "route/generate", "Route a query and generate on the chosen backend.", True,
+     [LOAD] + ROUTE_SETUP + [rpc(2, "route/generate", {"router": "topics", "query": "integral of sine", "maxTokens": 4, "temperature": 0})],
+     ROUTE_VOLATILE),
     ("daemon.sleep", "daemon/sleep", "Sleep with work-done progress (begin, reports, end, then the reply).", True,
      [rpc(1, "daemon/sleep", {"milliseconds": 20, "steps": 2, "workDoneToken": "sleep-1"})], []),
 ]

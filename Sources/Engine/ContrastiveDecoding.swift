@@ -48,7 +48,10 @@ public struct ContrastiveResult: Sendable {
     public var expertPasses: Int
     public var amateurPasses: Int
 
-    public var acceptanceRate: Double { drafted > 0 ? Double(accepted) / Double(drafted) : 0 }
+    /// The share of the drafts the expert judged that it accepted: accepted ÷ (accepted +
+    /// rejected). Drafts after a round's first rejection are never judged, so they do not count;
+    /// this is the α of (1 − α^(γ+1)) / (1 − α), the expected tokens per expert pass.
+    public var acceptanceRate: Double { accepted + resampled > 0 ? Double(accepted) / Double(accepted + resampled) : 0 }
     public var tokensPerExpertPass: Double { expertPasses > 0 ? Double(generation.tokens.count) / Double(expertPasses) : 0 }
 }
 

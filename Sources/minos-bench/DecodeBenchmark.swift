@@ -227,10 +227,10 @@ struct DecodeBenchmark: AsyncParsableCommand {
     static func describe(_ model: LoadedModel, path: String) -> String {
         let c = model.configuration
         let bytes = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
-        let encodings = model.transformer.model.weights.encodings.map(\.description).joined(separator: ", ")
+        let encodings = model.transformer!.model.weights.encodings.map(\.description).joined(separator: ", ")
         return "\(URL(fileURLWithPath: path).lastPathComponent): \(c.architecture), \(c.blockCount) blocks, width \(c.embeddingLength), "
             + "vocabulary \(c.vocabularySize), \(encodings); file \(String(format: "%.1f", Double(bytes) / 1e6)) MB, "
-            + "\(String(format: "%.1f", Double(model.transformer.model.weights.matrixBytes) / 1e6)) MB of matrices read per pass"
+            + "\(String(format: "%.1f", Double(model.transformer!.model.weights.matrixBytes) / 1e6)) MB of matrices read per pass"
     }
 
     // MARK: The synthetic pair
