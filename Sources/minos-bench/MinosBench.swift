@@ -5,5 +5,5 @@ struct MinosBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "minos-bench",
         abstract: "Measures Minos: figures a person can compare (requests/s, latency percentiles).",
-        subcommands: [RPCBenchmark.self, InstructionsBenchmark.self, VerifyBenchmark.self, EngineBenchmark.self, KVBenchmark.self, KernelsBenchmark.self, MakeModel.self])
+        subcommands: [RPCBenchmark.self, InstructionsBenchmark.self, VerifyBenchmark.self, EngineBenchmark.self, KVBenchmark.self, EmbedBenchmark.self, KernelsBenchmark.self, MakeModel.self])
 }
