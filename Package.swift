@@ -359,6 +359,7 @@ let package = Package(
         .executableTarget(
             name: "minos-bench",
             dependencies: [
+                "Routing",
                 "JSON",
                 "JSONRPC",
                 "Models",
