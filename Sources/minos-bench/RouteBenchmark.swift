@@ -27,19 +27,22 @@ struct RouteBenchmark: AsyncParsableCommand {
     @Option(help: "Hidden units of the router head (0: linear).")
     var hidden: Int = 64
 
+    @Option(help: "Words per query.")
+    var words: Int = 8
+
     @Option(help: "Queries per measurement.")
     var queries: Int = 200
 
     func run() async throws {
-        guard threads > 0, backends >= 2, queries > 0, hidden >= 0 else { throw ValidationError("bad options") }
+        guard threads > 0, backends >= 2, queries > 0, hidden >= 0, words > 0 else { throw ValidationError("bad options") }
         let path = try model ?? EmbedBenchmark.syntheticEncoder(type: type)
         defer { if model == nil { try? FileManager.default.removeItem(atPath: path) } }
         let engine = Engine(threads: threads, memoryLimit: nil)
         let loaded = try await engine.load(path: path, name: nil, contextLength: nil) { _, _ in }
         let c = loaded.configuration
-        let words = ["integral", "poem", "compile", "protein", "matrix", "story", "loop", "enzyme", "limit", "verse", "array", "cell"]
+        let vocabulary = ["integral", "poem", "compile", "protein", "matrix", "story", "loop", "enzyme", "limit", "verse", "array", "cell"]
         var rng = SplitMix64(seed: 11)
-        let corpus = (0..<queries).map { _ in (0..<8).map { _ in words[Int(rng.next() % UInt64(words.count))] }.joined(separator: " ") }
+        let corpus = (0..<queries).map { _ in (0..<words).map { _ in vocabulary[Int(rng.next() % UInt64(vocabulary.count))] }.joined(separator: " ") }
         let tokenCounts = corpus.prefix(16).map { loaded.tokenizer.encode($0).count }
 
         // A router trained briefly on the encoder's own embeddings of labelled queries.
