@@ -20,7 +20,7 @@ SECONDS_EACH=${FUZZ_SECONDS:-600}
 ALL_TARGETS=(framer gguf tokenizer answers ifeval)
 TARGETS=("$@")
 [ ${#TARGETS[@]} -gt 0 ] || TARGETS=("${ALL_TARGETS[@]}")
-SWIFTFLAGS=(-sanitize=fuzzer,address -parse-as-library -O -g -swift-version 6 -I "$OUT/modules" -I Sources/CJansson)
+SWIFTFLAGS=(-package-name minos -sanitize=fuzzer,address -parse-as-library -O -g -swift-version 6 -I "$OUT/modules" -I Sources/CJansson)
 mkdir -p "$OUT/modules" "$OUT/lib" "$OUT/bin"
 
 # The folder holding a source file, found by name so the script survives files moving between targets.
