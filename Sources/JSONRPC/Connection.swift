@@ -388,6 +388,32 @@ public final class Connection: @unchecked Sendable {
         }
     }
 
+    /// Runs the handler registered for `method` with `params` inside the request `context` is
+    /// serving, as if the client had sent that request: through the gate, the params preparer and
+    /// the error mapper. For a request that stands for another (MCP's `tools/call`); the inner call
+    /// shares the outer request's task, so cancelling the outer one cancels it.
+    public func invoke(_ method: String, params given: JSONValue, context: RequestContext) async throws(RPCError) -> JSONValue {
+        if let refusal = gate?(method, true) { throw refusal }
+        guard let handler = requestHandlers[method] else {
+            throw RPCError(.methodNotFound, "method not found: \(method)")
+        }
+        guard case .object = given else {
+            throw RPCError.invalidParams("params must be an object, not \(given.typeName)", path: "params")
+        }
+        var params = given
+        if let paramsPreparer { params = try paramsPreparer(method, params) }
+        do {
+            if let inline = handler.inline { return try inline(params, context) }
+            return try await handler.concurrent!(params, context)
+        } catch {
+            throw mapError(error)
+        }
+    }
+
+    /// Cancels an in-flight request as `$/cancelRequest` does (it replies -32800); for other
+    /// protocols' cancellation notifications.
+    public func cancelRequest(_ id: RequestID) { cancel(id) }
+
     private func duplicate(_ id: RequestID) -> RPCError {
         RPCError(.invalidRequest, "duplicate request id \(id): a request with that id is still in flight")
     }

@@ -11,6 +11,24 @@ public struct RequestContext: Sendable {
     /// The `partialResultToken` the client put in params, if any: partial results go only then.
     public let partialResultToken: JSONValue?
     let connection: Connection
+    /// Where work-done progress goes instead of `$/progress`, for a request that stands for another
+    /// protocol's (see `forwarding`); it gets the LSP-shaped value (`kind`, `title`, `message`,
+    /// `percentage`).
+    var progressSink: (@Sendable (JSONValue) -> Void)? = nil
+
+    /// A context for running `method` on behalf of this request (`Connection.invoke`): same id,
+    /// same in-flight entry, no partial results; progress is reported when `progress` is given,
+    /// to it rather than as `$/progress`.
+    public func forwarding(to method: String, progress: (@Sendable (JSONValue) -> Void)?) -> RequestContext {
+        RequestContext(id: id, method: method, serial: serial,
+                       workDoneToken: progress == nil ? nil : .string("forwarded"),
+                       partialResultToken: nil, connection: connection, progressSink: progress)
+    }
+
+    /// Sends a notification about this request, only while it is unanswered.
+    public func sendNotification(_ method: String, params: JSONValue) {
+        connection.sendNotification(method, params: params, whileInFlight: id, serial: serial)
+    }
 
     /// True once the request has been cancelled (by the client or by shutdown).
     public var isCancelled: Bool { Task.isCancelled }
@@ -52,6 +70,10 @@ public struct RequestContext: Sendable {
 
     private func progress(_ value: JSONValue) {
         guard let workDoneToken else { return }
+        if let progressSink {
+            progressSink(value)
+            return
+        }
         connection.sendNotification("$/progress", params: ["token": workDoneToken, "value": value],
                                     whileInFlight: id, serial: serial)
     }

@@ -3,7 +3,7 @@ import MinosProtocol
 import Synchronization
 
 /// The LSP-style lifecycle: uninitialized → running → shut down. Decides which messages may be
-/// handled in each phase.
+/// handled in each phase, and whether the session speaks MCP.
 final class Lifecycle: Sendable {
     enum Phase: Sendable {
         case uninitialized
@@ -12,10 +12,15 @@ final class Lifecycle: Sendable {
     }
 
     private let phase: Mutex<Phase>
+    /// Whether this session is in MCP mode: from `--mcp`, or set by an MCP-shaped `initialize`.
+    private let mcp: Mutex<Bool>
 
-    init(noHandshake: Bool) {
+    init(noHandshake: Bool, mcp: Bool = false) {
         phase = Mutex(noHandshake ? .running : .uninitialized)
+        self.mcp = Mutex(mcp)
     }
+
+    var isMCP: Bool { mcp.withLock { $0 } }
 
     var current: Phase { phase.withLock { $0 } }
 
@@ -23,6 +28,9 @@ final class Lifecycle: Sendable {
     func admit(method: String, isRequest: Bool) -> RPCError? {
         let phase = current
         if method == Exit.name { return nil }
+        if MCP.methods.contains(method), !isMCP {
+            return RPCError(.methodNotFound, "method not found: \(method) (an MCP method: served after an MCP initialize or with --mcp)")
+        }
         switch phase {
         case .uninitialized:
             if method == Initialize.name { return nil }
@@ -34,13 +42,20 @@ final class Lifecycle: Sendable {
         }
     }
 
-    /// Moves to running; false if `initialize` was already handled.
-    func initialize() -> Bool {
-        phase.withLock { phase in
+    /// Moves to running, in MCP mode when `mcp` (or `--mcp`); false if `initialize` was already
+    /// handled. Returns whether the session is in MCP mode.
+    func initialize(mcp requested: Bool) -> (accepted: Bool, mcp: Bool) {
+        let accepted = phase.withLock { phase in
             guard case .uninitialized = phase else { return false }
             phase = .running
             return true
         }
+        guard accepted else { return (false, isMCP) }
+        let mcp = self.mcp.withLock { mcp in
+            mcp = mcp || requested
+            return mcp
+        }
+        return (true, mcp)
     }
 
     func shutDown() {

@@ -38,7 +38,7 @@ public final class MinosServer: Sendable {
         self.exitHandler = exit
         self.configuration = configuration
         self.logger = logger
-        self.lifecycle = Lifecycle(noHandshake: configuration.noHandshake)
+        self.lifecycle = Lifecycle(noHandshake: configuration.noHandshake, mcp: configuration.mcp)
         self.store = try Store(path: configuration.storePath, createDirectory: configuration.createStoreDirectory)
         self.sandbox = SandboxPool(configuration: configuration.sandbox)
         self.engine = Engine(threads: configuration.threads, memoryLimit: configuration.memoryLimit,
@@ -75,6 +75,7 @@ public final class MinosServer: Sendable {
         registerBackendHandlers()
         registerEmbedHandlers()
         registerRouteHandlers()
+        registerMCPHandlers()
         logger.info("minosd \(MinosVersion.current) ready; store \(configuration.storePath) (schema \(store.schemaVersion), \(store.journalMode))")
     }
 

@@ -9,6 +9,8 @@ public struct ServerConfiguration: Sendable {
     public var createStoreDirectory: Bool
     /// Accept requests without `initialize` first (one-shot shell use).
     public var noHandshake: Bool
+    /// Serve as an MCP server whatever `initialize` looks like (`--mcp`).
+    public var mcp = false
     /// Messages larger than this are refused without being buffered.
     public var maxMessageBytes: Int
     /// How untrusted verification functions run.

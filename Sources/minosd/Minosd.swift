@@ -32,6 +32,9 @@ struct Minosd: ParsableCommand {
     @Flag(help: "Accept requests without initialize first (one-shot shell use).")
     var noHandshake = false
 
+    @Flag(help: "Serve as a Model Context Protocol server (tools/list, tools/call) whatever initialize looks like.")
+    var mcp = false
+
     @Option(help: "Refuse messages larger than this many bytes, without buffering them.")
     var maxMessageBytes: Int = 64 << 20
 
@@ -136,6 +139,7 @@ struct Minosd: ParsableCommand {
                     memoryLimit: memoryLimit.flatMap(Self.parseSize))
             configuration.activations = ActivationPrecision(rawValue: activations)!
             configuration.sessionDirectory = sessionDir
+            configuration.mcp = mcp
             configuration.prefixCacheEntries = max(0, prefixCache)
             server = try MinosServer(configuration: configuration, input: STDIN_FILENO, output: protocolOut, logger: logger)
         } catch {

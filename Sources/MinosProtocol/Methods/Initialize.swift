@@ -5,6 +5,9 @@ import JSONRPC
 /// version, and its capabilities (every method it serves). Until it has been answered every other
 /// request gets -32002 (unless the daemon runs with `--no-handshake`); a second `initialize` gets
 /// -32600.
+///
+/// An `initialize` with MCP's shape (`protocolVersion` and no `processId`) starts MCP mode instead
+/// (or any `initialize` when minosd runs with `--mcp`): the result is then `MCP.InitializeResult`.
 public enum Initialize: RPCMethod, DocumentedMethod {
     public static let name = "initialize"
     public static let summary = "Starts a session: returns server info, protocol version and capabilities."
@@ -17,6 +20,11 @@ public enum Initialize: RPCMethod, DocumentedMethod {
         public var processId: Int?
         public var clientInfo: ClientInfo?
         public var capabilities: JSONValue?
+        /// Sent by MCP clients (the MCP revision they speak), never by LSP-style ones.
+        public var protocolVersion: String?
+
+        /// True for an MCP client's `initialize`: `protocolVersion` and no `processId`.
+        public var isMCP: Bool { protocolVersion != nil && processId == nil }
     }
 
     public struct Result: Codable, Sendable {
@@ -63,6 +71,7 @@ public enum Initialize: RPCMethod, DocumentedMethod {
         ParamDoc("clientInfo", "The client's name and version, for logs.",
                  Schema.object(["name": Schema.string, "version": Schema.string], required: ["name"])),
         ParamDoc("capabilities", "What the client supports (currently unused).", Schema.any),
+        ParamDoc("protocolVersion", "MCP clients only: the MCP revision they speak. With it and no processId, the daemon answers as an MCP server (see MCP mode in protocol/README.md).", Schema.string),
     ]
 
     public static let resultSchema: JSONValue? = Schema.object([
