@@ -55,6 +55,15 @@ if command -v nvim >/dev/null 2>&1; then
 else
     skip nvim
 fi
+# The notebook: executed with jupyter nbconvert when jupyter is on PATH (or $MINOS_JUPYTER names it).
+jupyter=${MINOS_JUPYTER:-$(command -v jupyter 2>/dev/null || true)}
+if [ -n "$jupyter" ] && "$jupyter" nbconvert --version >/dev/null 2>&1; then
+    out=$(mktemp -d)
+    suite notebook notebooks "$jupyter" nbconvert --to notebook --execute quickstart.ipynb --output-dir "$out" --output executed.ipynb
+    rm -rf "$out"
+else
+    skip notebook
+fi
 if command -v emacs >/dev/null 2>&1; then
     suite emacs emacs emacs -Q --batch -l minos.el -l minos-test.el -f ert-run-tests-batch-and-exit
 else

@@ -99,3 +99,28 @@
       (delete-directory dir t))))
 
 ;;; minos-test.el ends here
+(ert-deftest minos-parse-instructions-reads-kwargs ()
+  (should (equal (minos-parse-instructions "change_case:english_lowercase; length_constraints:number_words relation=less\\ than num_words=50")
+                 [(:id "change_case:english_lowercase")
+                  (:id "length_constraints:number_words" :kwargs (:relation "less than" :num_words 50))]))
+  (should-error (minos-parse-instructions " ; ") :type 'user-error)
+  (should-error (minos-parse-instructions "x:y novalue") :type 'user-error))
+
+(ert-deftest minos-check-and-verify-region ()
+  (let ((minos-db ":memory:")
+        (minos-connection nil))
+    (unwind-protect
+        (with-temp-buffer
+          (insert "all lower case here\nand here too")
+          (let ((outcomes (minos-check-region (point-min) (point-max)
+                                              "change_case:english_lowercase; change_case:english_capital")))
+            (should (= (length outcomes) 2))
+            (should (eq (plist-get (nth 0 outcomes) :followed) t))
+            (should (eq (plist-get (nth 1 outcomes) :followed) :json-false)))
+          (erase-buffer)
+          (insert "First, 1 + 1 = 2.\nSo half of it is \\boxed{\\frac{1}{2}}.")
+          (should (eq (plist-get (minos-verify-region (point-min) (point-max) "0.5") :equivalent) t))
+          (should (eq (plist-get (minos-verify-region (point-min) (point-max) "3") :equivalent) :json-false)))
+      (when (and minos-connection (jsonrpc-running-p minos-connection))
+        (minos-stop minos-connection)))))
+

@@ -180,5 +180,78 @@ Return its exit status: 0 after a clean shutdown."
                (process-exit-status process)))
     (process-exit-status process)))
 
+;;; Editor commands
+
+(defun minos--session ()
+  "The editor session's connection: `minos-connection', started if it is not running."
+  (if (and minos-connection (jsonrpc-running-p minos-connection))
+      minos-connection
+    (minos-start)))
+
+(defun minos--value (text)
+  "TEXT as a JSON value: a number, t or :json-false for booleans, else the string."
+  (cond ((string-match-p "\\`-?[0-9]+\\(\\.[0-9]+\\)?\\'" text) (string-to-number text))
+        ((equal text "true") t)
+        ((equal text "false") :json-false)
+        (t text)))
+
+(defun minos-parse-instructions (spec)
+  "Parse SPEC, IFEval instructions as `minos-check-region' takes them.
+Instructions are separated by \";\", each an id followed by key=value
+kwargs (\"\\ \" keeps a space in a value).  Return a vector of plists."
+  (let ((instructions
+         (delq nil
+               (mapcar
+                (lambda (part)
+                  (let ((words (mapcar (lambda (w) (replace-regexp-in-string "\0" " " w))
+                                       (split-string (replace-regexp-in-string "\\\\ " "\0" part) nil t))))
+                    (when words
+                      (let (kwargs)
+                        (dolist (word (cdr words))
+                          (unless (string-match "\\`\\([^=]+\\)=\\(.*\\)\\'" word)
+                            (user-error "Minos: expected key=value after %s, got %s" (car words) word))
+                          (setq kwargs (plist-put kwargs (intern (concat ":" (match-string 1 word)))
+                                                  (minos--value (match-string 2 word)))))
+                        (if kwargs (list :id (car words) :kwargs kwargs) (list :id (car words)))))))
+                (split-string spec ";")))))
+    (unless instructions (user-error "Minos: give IFEval instructions (id key=value ...; ...)"))
+    (vconcat instructions)))
+
+;;;###autoload
+(defun minos-check-region (start end instructions)
+  "Check the text from START to END against IFEval INSTRUCTIONS.
+INSTRUCTIONS is a string as `minos-parse-instructions' reads it, e.g.
+\"change_case:english_lowercase; length_constraints:number_words relation=less\\\\ than num_words=50\".
+Show the outcome in the echo area and return the list of outcome plists."
+  (interactive "r\nsInstructions: ")
+  (let* ((result (minos-request "instructions/check"
+                                (list :response (buffer-substring-no-properties start end)
+                                      :instructions (minos-parse-instructions instructions)
+                                      :mode "strict")
+                                (minos--session)))
+         (outcomes (append (plist-get (plist-get result :strict) :instructions) nil)))
+    (message "Minos: %s"
+             (mapconcat (lambda (o)
+                          (format "%s %s (%s)" (plist-get o :id)
+                                  (if (eq (plist-get o :followed) t) "followed" "NOT followed")
+                                  (plist-get o :detail)))
+                        outcomes "; "))
+    outcomes))
+
+;;;###autoload
+(defun minos-verify-region (start end reference)
+  "Verify the final answer of the text from START to END against REFERENCE.
+Show the verdict in the echo area and return the verdict plist."
+  (interactive "r\nsReference answer: ")
+  (let ((verdict (minos-request "verify/answer"
+                                (list :solution (buffer-substring-no-properties start end) :reference reference)
+                                (minos--session))))
+    (message "Minos: %s %s %s %s (%s)"
+             (if (eq (plist-get verdict :equivalent) t) "equivalent:" "NOT equivalent:")
+             (or (plist-get verdict :extracted) "?")
+             (if (eq (plist-get verdict :equivalent) t) "=" "≠")
+             reference (plist-get verdict :reason))
+    verdict))
+
 (provide 'minos)
 ;;; minos.el ends here

@@ -236,4 +236,152 @@ function Client:_exited(code)
   end
 end
 
+-- Editor commands ---------------------------------------------------------------------------
+--
+--   require('minos').setup()          -- defines :MinosCheck and :MinosVerify
+--   :MinosCheck change_case:english_lowercase; length_constraints:number_words relation=less\ than num_words=50
+--   :'<,'>MinosCheck #3               -- a registered AutoIF instruction (instructions/register)
+--   :'<,'>MinosVerify \frac{1}{2}     -- the selection's final answer against a reference
+--
+-- Both work on the buffer or a range and show results as diagnostics (namespace "minos") on the
+-- range's first line, and :MinosVerify's verdict as virtual text after its last line. One daemon
+-- serves the editor session (M.shared), started on first use with the options given to setup().
+
+M.namespace = vim.api.nvim_create_namespace('minos')
+local shared, shared_opts
+
+-- The editor session's daemon, started (or restarted after it exited) on first use.
+function M.shared()
+  if not shared or shared.exit_code ~= nil then
+    shared = M.start(shared_opts or {})
+  end
+  return shared
+end
+
+local function value(text)
+  local number = tonumber(text)
+  if number then
+    return number
+  elseif text == 'true' or text == 'false' then
+    return text == 'true'
+  end
+  return text
+end
+
+-- Parses :MinosCheck's argument: instructions separated by ';', each an IFEval id followed by
+-- key=value kwargs (numbers and booleans converted; '\ ' keeps a space inside a value), or '#N'
+-- for the registered instruction N. Returns { registered = N } or { instructions = {...} }.
+function M.parse_instructions(text)
+  local registered = text:match('^%s*#(%d+)%s*$')
+  if registered then
+    return { registered = tonumber(registered) }
+  end
+  local instructions = {}
+  for part in (text .. ';'):gmatch('(.-);') do
+    local words = {}
+    for word in part:gsub('\\ ', '\0'):gmatch('%S+') do
+      table.insert(words, (word:gsub('%z', ' ')))
+    end
+    if #words > 0 then
+      local kwargs = {}
+      for i = 2, #words do
+        local key, v = words[i]:match('^([^=]+)=(.*)$')
+        if not key then
+          error('minos: expected key=value after ' .. words[1] .. ', got ' .. words[i], 0)
+        end
+        kwargs[key] = value(v)
+      end
+      table.insert(instructions, { id = words[1], kwargs = next(kwargs) and kwargs or nil })
+    end
+  end
+  if #instructions == 0 then
+    error('minos: give IFEval instructions (id key=value ...; ...) or #N', 0)
+  end
+  return { instructions = instructions }
+end
+
+local function range_text(bufnr, first, last)
+  return table.concat(vim.api.nvim_buf_get_lines(bufnr, first - 1, last, false), '\n')
+end
+
+local function show(bufnr, first, items)
+  vim.diagnostic.set(M.namespace, bufnr, vim.tbl_map(function(item)
+    return { lnum = first - 1, col = 0, severity = item.ok and vim.diagnostic.severity.INFO or vim.diagnostic.severity.WARN,
+             message = item.message, source = 'minos' }
+  end, items))
+end
+
+-- Checks lines first..last of bufnr against instructions (M.parse_instructions' text); calls
+-- done(items, err) with one { ok, message } per instruction after showing them as diagnostics.
+function M.check(bufnr, first, last, spec, done)
+  bufnr = bufnr == 0 and vim.api.nvim_get_current_buf() or bufnr
+  local parsed = M.parse_instructions(spec)
+  local text = range_text(bufnr, first, last)
+  local function finish(items, err)
+    if err then
+      vim.notify('minos: ' .. err.message, vim.log.levels.ERROR)
+    else
+      show(bufnr, first, items)
+    end
+    if done then
+      done(items, err)
+    end
+  end
+  if parsed.registered then
+    M.shared():request('instructions/evaluate', { instructionId = parsed.registered, responses = { text } }, function(err, result)
+      if err then
+        return finish(nil, err)
+      end
+      local r = result.results[1]
+      finish({ { ok = r.passRate >= 0.5,
+                 message = string.format('instruction #%d: %d of %d functions pass (%.0f%%)', parsed.registered, r.passed, r.total,
+                   r.passRate * 100) } })
+    end)
+    return
+  end
+  M.shared():request('instructions/check', { response = text, instructions = parsed.instructions, mode = 'strict' },
+    function(err, result)
+      if err then
+        return finish(nil, err)
+      end
+      finish(vim.tbl_map(function(o)
+        return { ok = o.followed, message = o.id .. (o.followed and ': followed' or ': not followed') .. ' (' .. o.detail .. ')' }
+      end, result.strict.instructions))
+    end)
+end
+
+-- Verifies the final answer of lines first..last against reference; shows the verdict as a
+-- diagnostic and as virtual text after the last line; calls done(verdict, err).
+function M.verify(bufnr, first, last, reference, done)
+  bufnr = bufnr == 0 and vim.api.nvim_get_current_buf() or bufnr
+  M.shared():request('verify/answer', { solution = range_text(bufnr, first, last), reference = reference }, function(err, v)
+    if err then
+      vim.notify('minos: ' .. err.message, vim.log.levels.ERROR)
+    else
+      local message = (v.equivalent and 'equivalent: ' or 'not equivalent: ') .. (v.extracted or '?') .. (v.equivalent and ' = ' or ' ≠ ')
+        .. reference .. ' (' .. v.reason .. ')'
+      show(bufnr, first, { { ok = v.equivalent, message = message } })
+      vim.api.nvim_buf_clear_namespace(bufnr, M.namespace, 0, -1)
+      vim.api.nvim_buf_set_extmark(bufnr, M.namespace, last - 1, 0, {
+        virt_text = { { (v.equivalent and '✓ ' or '✗ ') .. message, v.equivalent and 'DiagnosticOk' or 'DiagnosticWarn' } },
+      })
+    end
+    if done then
+      done(v, err)
+    end
+  end)
+end
+
+-- Defines :MinosCheck and :MinosVerify (range: the whole buffer by default). opts are start()'s,
+-- for the session's daemon.
+function M.setup(opts)
+  shared_opts = opts
+  vim.api.nvim_create_user_command('MinosCheck', function(c)
+    M.check(0, c.line1, c.line2, c.args)
+  end, { nargs = '+', range = '%', desc = 'Check the buffer or range against IFEval instructions or a registered one' })
+  vim.api.nvim_create_user_command('MinosVerify', function(c)
+    M.verify(0, c.line1, c.line2, c.args)
+  end, { nargs = 1, range = '%', desc = 'Verify the final answer of the buffer or range against a reference' })
+end
+
 return M

@@ -212,5 +212,46 @@ test('binary lookup order', function()
   check(ok, err)
 end)
 
+test('instruction arguments parse', function()
+  equal(minos.parse_instructions('#7'), { registered = 7 })
+  equal(minos.parse_instructions('change_case:english_lowercase; length_constraints:number_words relation=less\\ than num_words=50'),
+    { instructions = { { id = 'change_case:english_lowercase' },
+                       { id = 'length_constraints:number_words', kwargs = { relation = 'less than', num_words = 50 } } } })
+  check(not pcall(minos.parse_instructions, '  '), 'empty instructions accepted')
+  check(not pcall(minos.parse_instructions, 'x:y notakeyvalue'), 'bad kwarg accepted')
+end)
+
+test(':MinosCheck and :MinosVerify show diagnostics and virtual text', function()
+  minos.setup({ db = ':memory:' })
+  table.insert(clients, minos.shared())
+  local buf = vim.api.nvim_create_buf(false, true)
+  vim.api.nvim_set_current_buf(buf)
+  vim.api.nvim_buf_set_lines(buf, 0, -1, false, { 'all lower case here', 'and here too' })
+  vim.cmd('MinosCheck change_case:english_lowercase; change_case:english_capital')
+  wait_for('check diagnostics', function()
+    return #vim.diagnostic.get(buf, { namespace = minos.namespace }) == 2
+  end)
+  local diagnostics = vim.diagnostic.get(buf, { namespace = minos.namespace })
+  table.sort(diagnostics, function(a, b) return a.message < b.message end)
+  check(diagnostics[1].message:find('english_capital: not followed', 1, true), diagnostics[1].message)
+  check(diagnostics[2].message:find('english_lowercase: followed', 1, true), diagnostics[2].message)
+  equal(diagnostics[1].severity, vim.diagnostic.severity.WARN)
+
+  vim.api.nvim_buf_set_lines(buf, 0, -1, false, { 'First, 1 + 1 = 2.', 'So half of it is \\boxed{\\frac{1}{2}}.' })
+  vim.cmd('2MinosVerify 0.5')
+  local marks
+  wait_for('the verdict', function()
+    marks = vim.api.nvim_buf_get_extmarks(buf, minos.namespace, 0, -1, { details = true })
+    return #marks == 1
+  end)
+  equal(marks[1][2], 1)
+  check(marks[1][4].virt_text[1][1]:find('✓ equivalent', 1, true), marks[1][4].virt_text[1][1])
+  vim.cmd('MinosVerify 3')
+  wait_for('the second verdict', function()
+    marks = vim.api.nvim_buf_get_extmarks(buf, minos.namespace, 0, -1, { details = true })
+    return #marks == 1 and marks[1][4].virt_text[1][1]:find('✗', 1, true) ~= nil
+  end)
+end)
+
 out(('nvim: %d passed, %d failed'):format(passed, failed))
 vim.cmd(failed == 0 and 'qall!' or 'cquit 1')
