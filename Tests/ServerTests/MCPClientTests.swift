@@ -24,7 +24,7 @@ struct MCPClientTests {
 
     static var sdkAvailable: Bool { (try? sdk.get()) != nil }
 
-    @Test("the SDK's stdio client lists tools and calls verify_answer and instructions_check",
+    @Test("the SDK's stdio client lists tools, calls verify_answer and instructions_check, generates with progress and cancels",
           .enabled(if: sdkAvailable, "the MCP Python SDK could not be installed (see the printed reason)"))
     func pythonSDK() throws {
         let python = try Self.sdk.get()
@@ -42,6 +42,15 @@ struct MCPClientTests {
         #expect(calls["verify_answer"]?["structuredContent"]?["equivalent"] == true)
         #expect(calls["instructions_check"]?["structuredContent"]?["strict"]?["allFollowed"] == true)
         #expect(calls["verify_answer_without_answer"]?["isError"] == true)
+        // A generation with a progress token: progress notifications arrive, ending at 100.
+        #expect(calls["text_generate"]?["isError"] == false)
+        #expect(calls["text_generate"]?["structuredContent"]?["tokenCount"] == 6)
+        if output["progressSupported"] == true {
+            let progress = output["progress"]?.arrayValue?.compactMap(\.doubleValue) ?? []
+            #expect(progress.last == 100, "progress: \(progress)")
+        }
+        // A cancelled call: the client stopped waiting at 0.5 s and the daemon cancelled the work.
+        #expect((output["cancelled"]?["daemonCancelled"]?.intValue ?? 0) >= 1, "\(output["cancelled"] ?? .null)")
     }
 }
 
