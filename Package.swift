@@ -150,6 +150,26 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // MARK: DataTools
+        .target(
+            name: "DataTools",
+            dependencies: [
+                "GGUF",
+                "Kernels",
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "DataToolsTests",
+            dependencies: [
+                "DataTools",
+                "GGUF",
+                "Kernels",
+                "Models",
+            ],
+            swiftSettings: swiftSettings
+        ),
+
         // MARK: Engine
         .target(
             name: "Engine",
@@ -319,6 +339,7 @@ let package = Package(
                 "Sandbox",
                 "AutoIF",
                 "Routing",
+                "DataTools",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings

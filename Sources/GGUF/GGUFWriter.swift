@@ -78,34 +78,89 @@ public struct GGUFWriter: Sendable {
 
     /// The complete file.
     public func serialize() -> [UInt8] {
+        let infos = tensorInfos
+        var out = header(infos)
+        out.reserveCapacity(out.count + pending.reduce(0) { $0 + $1.data.count + alignment })
+        let dataStart = out.count
+        for (info, tensor) in zip(infos, pending) {
+            out.append(contentsOf: repeatElement(0, count: dataStart + info.offset - out.count))
+            out.append(contentsOf: tensor.data)
+        }
+        out.append(contentsOf: repeatElement(0, count: Self.aligned(out.count, alignment) - out.count))
+        return out
+    }
+
+    /// Writes the metadata set so far and `tensors` to `path` atomically without holding all
+    /// tensor data at once: `data(i)` is called once per tensor, in order, and must return exactly
+    /// `tensors[i].type.byteCount(elements:)` bytes. Tensors added with `addTensor` are ignored.
+    ///
+    /// Throws `.invalidArgument` for a bad tensor declaration or a wrong byte count, and whatever
+    /// `data` throws; on any failure `path` is left as it was (`AtomicFile`).
+    package func write(to path: String, streaming tensors: [(name: String, shape: [Int], type: GGMLType)],
+                       data: (Int) throws(GGUFError) -> [UInt8]) throws(GGUFError) {
+        var infos: [GGUFTensorInfo] = []
+        var offset = 0
+        var names = Set<String>()
+        for tensor in tensors {
+            guard names.insert(tensor.name).inserted,
+                  (1...GGUFLimits.maxDimensionCount).contains(tensor.shape.count),
+                  tensor.shape.allSatisfy({ $0 >= 1 }), tensor.shape[0] % tensor.type.blockSize == 0
+            else {
+                throw GGUFError(.invalidArgument, "tensor \(quoted(tensor.name)) of shape \(tensor.shape) cannot be written as \(tensor.type)")
+            }
+            var elements = 1
+            for dimension in tensor.shape {
+                let (product, overflow) = elements.multipliedReportingOverflow(by: dimension)
+                guard !overflow else { throw GGUFError(.invalidArgument, "tensor \(quoted(tensor.name)) shape \(tensor.shape) overflows") }
+                elements = product
+            }
+            guard let bytes = tensor.type.byteCount(elements: elements) else {
+                throw GGUFError(.invalidArgument, "tensor \(quoted(tensor.name)) is not whole \(tensor.type) blocks")
+            }
+            infos.append(GGUFTensorInfo(name: tensor.name, shape: tensor.shape, type: tensor.type, offset: offset,
+                                        byteCount: bytes, elementCount: elements))
+            offset = Self.aligned(offset + bytes, alignment)
+        }
+        let head = header(infos)
+        try AtomicFile.write(to: path) { output throws(GGUFError) in
+            try output.write(head)
+            var written = 0
+            for (index, info) in infos.enumerated() {
+                if info.offset > written { try output.write([UInt8](repeating: 0, count: info.offset - written)) }
+                let bytes = try data(index)
+                guard bytes.count == info.byteCount else {
+                    throw GGUFError(.invalidArgument, "tensor \(quoted(info.name)) needs \(info.byteCount) bytes, got \(bytes.count)")
+                }
+                try output.write(bytes)
+                written = info.offset + bytes.count
+            }
+            let end = Self.aligned(written, alignment)
+            if end > written { try output.write([UInt8](repeating: 0, count: end - written)) }
+        }
+    }
+
+    /// The header (magic, counts, metadata, tensor table) padded to `alignment`.
+    private func header(_ infos: [GGUFTensorInfo]) -> [UInt8] {
         var out: [UInt8] = []
-        out.reserveCapacity(4096 + pending.reduce(0) { $0 + $1.data.count + alignment })
         out.append(contentsOf: Array("GGUF".utf8))
         Self.append(version, to: &out)
         var pairs = keys.map { ($0, values[$0]!) }
         if alignment != GGUFLimits.defaultAlignment && values["general.alignment"] == nil {
             pairs.insert(("general.alignment", .uint32(UInt32(alignment))), at: 0)
         }
-        Self.append(UInt64(pending.count), to: &out)
+        Self.append(UInt64(infos.count), to: &out)
         Self.append(UInt64(pairs.count), to: &out)
         for (key, value) in pairs {
             Self.append(key, to: &out)
             Self.append(value.valueType.rawValue, to: &out)
             Self.appendPayload(value, to: &out)
         }
-        let infos = tensorInfos
         for info in infos {
             Self.append(info.name, to: &out)
             Self.append(UInt32(info.shape.count), to: &out)
             for dimension in info.shape { Self.append(UInt64(dimension), to: &out) }
             Self.append(info.type.rawValue, to: &out)
             Self.append(UInt64(info.offset), to: &out)
-        }
-        out.append(contentsOf: repeatElement(0, count: Self.aligned(out.count, alignment) - out.count))
-        let dataStart = out.count
-        for (info, tensor) in zip(infos, pending) {
-            out.append(contentsOf: repeatElement(0, count: dataStart + info.offset - out.count))
-            out.append(contentsOf: tensor.data)
         }
         out.append(contentsOf: repeatElement(0, count: Self.aligned(out.count, alignment) - out.count))
         return out

@@ -1,0 +1,82 @@
+import DataTools
+import Foundation
+import JSON
+import JSONRPC
+import Kernels
+import MinosProtocol
+import Synchronization
+
+/// `model/merge`: decode, run `ModelMerge.merge` on a thread of its own, encode.
+extension MinosServer {
+    func registerMergeHandlers() {
+        connection.register(ModelMergeMethod.self) { params, context in
+            guard let method = ModelMerge.Method(rawValue: params.method) else {
+                throw RPCError.invalidParams("unknown merge method \(params.method)", path: "params.method")
+            }
+            guard let outputType = GGMLType.allCases.first(where: { $0.description == params.outputType }) else {
+                throw RPCError.invalidParams("unknown output type \(params.outputType)", path: "params.outputType")
+            }
+            guard params.seed >= 0 else { throw RPCError.invalidParams("seed must be at least 0", path: "params.seed") }
+            context.beginProgress(title: "Merging \(params.models.count) models into \(params.output)", percentage: 0)
+            defer { context.endProgress() }
+            let report = try await Self.runMerge(cancelledBy: context) { cancelled throws(MergeError) in
+                try ModelMerge.merge(
+                    base: params.base, models: params.models, weights: params.weights, method: method,
+                    density: params.density, dropRate: params.dropRate, seed: UInt64(params.seed),
+                    outputType: outputType, output: params.output,
+                    progress: { done, total in
+                        context.reportProgress(message: "\(done)/\(total) tensors", percentage: 100 * done / max(total, 1))
+                    },
+                    cancelled: cancelled)
+            }
+            return ModelMergeMethod.Result(
+                output: params.output, tensorsMerged: report.tensorsMerged, bytesRead: report.bytesRead,
+                bytesWritten: report.bytesWritten, seconds: report.seconds, fingerprints: report.fingerprints)
+        }
+    }
+
+    /// Runs `body` on a new thread and waits for it; cancelling the request sets the flag `body`
+    /// polls. A thread rather than the worker pool (math split across cores) or a task (the
+    /// cooperative pool): a merge is minutes of blocking file and CPU work that must not starve
+    /// request tasks.
+    static func runMerge(cancelledBy context: RequestContext,
+                         _ body: @escaping @Sendable (@escaping () -> Bool) throws(MergeError) -> ModelMerge.Report)
+        async throws -> ModelMerge.Report {
+        // Set once by the cancellation handler, read by the merge thread before each tensor.
+        let box = FlagBox()
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<ModelMerge.Report, any Error>) in
+                let thread = Thread {
+                    do throws(MergeError) {
+                        continuation.resume(returning: try body { box.isSet })
+                    } catch {
+                        continuation.resume(throwing: rpcError(for: error))
+                    }
+                }
+                thread.name = "minos-merge"
+                thread.start()
+            }
+        } onCancel: {
+            box.set()
+        }
+    }
+
+    /// The wire error for a merge failure.
+    static func rpcError(for error: MergeError) -> RPCError {
+        switch error {
+        case .invalidArgument(let field, let message): return .invalidParams(message, path: "params.\(field)")
+        case .unreadableInput(let path, _):
+            return RPCError(.invalidModelFile, error.description, data: ["file": .string(path)])
+        case .mismatch(let what, _): return RPCError(.unsupportedModel, error.description, data: ["mismatch": .string(what)])
+        case .io: return RPCError(.internalError, error.description)
+        case .cancelled: return .cancelled()
+        }
+    }
+}
+
+/// A cancellation flag shared between the request task and the merge thread.
+private final class FlagBox: Sendable {
+    private let flag = Atomic<Bool>(false)
+    var isSet: Bool { flag.load(ordering: .acquiring) }
+    func set() { flag.store(true, ordering: .releasing) }
+}
