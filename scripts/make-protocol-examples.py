@@ -17,6 +17,7 @@ MINOSD = os.environ.get("MINOSD", ".build/debug/minosd")
 BENCH = os.environ.get("MINOS_BENCH", os.path.join(os.path.dirname(MINOSD), "minos-bench"))
 # The examples that need a model load this synthetic one; the replay test writes the same file.
 MODEL = {"path": "/tmp/minos-examples/tiny-qwen2-q8_0.gguf", "architecture": "qwen2", "type": "q8_0", "seed": 1}
+MERGED = "/tmp/minos-examples/merged.gguf"
 AMATEUR = {"path": "/tmp/minos-examples/tiny-qwen2-q8_0-seed2.gguf", "architecture": "qwen2", "type": "q8_0", "seed": 2}
 LOAD = None  # set below, once rpc() exists
 OUT = os.path.join(os.path.dirname(__file__), "..", "protocol", "examples")
@@ -271,6 +272,10 @@ EXAMPLES = [
     ("route.generate", "route/generate", "Route a query and generate on the chosen backend.", True,
      [LOAD] + ROUTE_SETUP + [rpc(2, "route/generate", {"router": "topics", "query": "integral of sine", "maxTokens": 4, "temperature": 0})],
      ROUTE_VOLATILE),
+    ("model.merge", "model/merge", "Merge two fine-tunes of one shape into their base with TIES (here two random models stand in for them).", True,
+     [rpc(1, "model/merge", {"output": MERGED, "base": MODEL["path"], "models": [MODEL["path"], AMATEUR["path"]],
+                             "weights": [0.5, 0.5], "method": "ties", "density": 0.5, "outputType": "q8_0"})],
+     ["result.seconds"]),
     ("daemon.sleep", "daemon/sleep", "Sleep with work-done progress (begin, reports, end, then the reply).", True,
      [rpc(1, "daemon/sleep", {"milliseconds": 20, "steps": 2, "workDoneToken": "sleep-1"})], []),
 ]
@@ -341,8 +346,10 @@ def main():
             example["arguments"] = arguments
         if LOAD in messages or method == "model/load":
             example["model"] = MODEL
-        if LOAD_AMATEUR in messages:
+        if LOAD_AMATEUR in messages or method == "model/merge":
             example["models"] = [AMATEUR]
+        if method == "model/merge":
+            example["model"] = MODEL
         if method == "exit":
             example["exitCode"] = code
         if method == "rpc.discover":

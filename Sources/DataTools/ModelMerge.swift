@@ -132,11 +132,17 @@ package enum ModelMerge {
         return shape[0] % outputType.blockSize == 0 ? outputType : .f16
     }
 
-    /// The input's fingerprint: FNV-1a 64 over its header region (metadata and tensor table), as
-    /// 16 hex digits.
+    /// The input's fingerprint: FNV-1a 64 over its header region (metadata and tensor table) and
+    /// the first 4 KiB of every tensor's data, as 16 hex digits.
     package static func fingerprint(_ file: GGUFFile) -> String {
         var hash = FNV1a64()
         hash.update(UnsafeRawBufferPointer(rebasing: file.bytes[0..<file.dataOffset]))
+        // And a sample of every tensor's data, so files that differ only in their weights differ.
+        for tensor in file.tensors {
+            let start = file.dataOffset + tensor.offset
+            let end = min(start + min(tensor.byteCount, 4096), file.bytes.count)
+            if start >= 0, start < end { hash.update(UnsafeRawBufferPointer(rebasing: file.bytes[start..<end])) }
+        }
         return hash.hex
     }
 

@@ -14,6 +14,7 @@ public enum MethodRegistry {
         ModelLoad.self,
         ModelUnload.self,
         ModelList.self,
+        ModelMergeMethod.self,
         TextTokenize.self,
         TextDetokenize.self,
         TextGenerate.self,

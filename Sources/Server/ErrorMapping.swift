@@ -1,4 +1,5 @@
 import AutoIF
+import DataTools
 import Routing
 import Engine
 import JSON
@@ -22,6 +23,8 @@ enum ErrorMapping {
             return rpcError(for: error)
         case let error as BackendError:
             return rpcError(for: error)
+        case let error as MergeError:
+            return MinosServer.rpcError(for: error)
         case let error as RouterError:
             return error.kind == .notFound
                 ? RPCError(.notFound, error.message, data: ["path": .string("params.\(error.field)")])

@@ -69,6 +69,7 @@ public final class MinosServer: Sendable {
         registerInstructionCheckHandlers()
         registerInstructionFunctionHandlers()
         registerModelHandlers()
+        registerMergeHandlers()
         registerTextHandlers()
         registerSessionHandlers()
         registerDecodeHandlers()

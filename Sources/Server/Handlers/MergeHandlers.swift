@@ -50,7 +50,7 @@ extension MinosServer {
                     do throws(MergeError) {
                         continuation.resume(returning: try body { box.isSet })
                     } catch {
-                        continuation.resume(throwing: rpcError(for: error))
+                        continuation.resume(throwing: error)
                     }
                 }
                 thread.name = "minos-merge"
