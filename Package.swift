@@ -155,6 +155,7 @@ let package = Package(
             name: "DataTools",
             dependencies: [
                 "GGUF",
+                "JSON",
                 "Kernels",
             ],
             swiftSettings: swiftSettings
@@ -164,6 +165,7 @@ let package = Package(
             dependencies: [
                 "DataTools",
                 "GGUF",
+                "JSON",
                 "Kernels",
                 "Models",
             ],
