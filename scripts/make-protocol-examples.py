@@ -18,6 +18,15 @@ BENCH = os.environ.get("MINOS_BENCH", os.path.join(os.path.dirname(MINOSD), "min
 # The examples that need a model load this synthetic one; the replay test writes the same file.
 MODEL = {"path": "/tmp/minos-examples/tiny-qwen2-q8_0.gguf", "architecture": "qwen2", "type": "q8_0", "seed": 1}
 MERGED = "/tmp/minos-examples/merged.gguf"
+MIX_FILES = {
+    "/tmp/minos-examples/mix/math.jsonl": "".join(
+        json.dumps({"instruction": f"What is {i} + {i}?", "input": "", "output": str(2 * i)}) + "\n" for i in range(300)),
+    "/tmp/minos-examples/mix/code.jsonl": "".join(
+        json.dumps({"conversations": [{"from": "human", "value": f"Write a function returning {i}."},
+                                      {"from": "gpt", "value": f"def f():\n    return {i}"}]}) + "\n" for i in range(100)),
+    "/tmp/minos-examples/mix/general.jsonl": "".join(
+        json.dumps({"instruction": f"Say hello in language {i}.", "input": "", "output": f"hello {i}"}) + "\n" for i in range(20)),
+}
 AMATEUR = {"path": "/tmp/minos-examples/tiny-qwen2-q8_0-seed2.gguf", "architecture": "qwen2", "type": "q8_0", "seed": 2}
 LOAD = None  # set below, once rpc() exists
 OUT = os.path.join(os.path.dirname(__file__), "..", "protocol", "examples")
@@ -276,6 +285,13 @@ EXAMPLES = [
      [rpc(1, "model/merge", {"output": MERGED, "base": MODEL["path"], "models": [MODEL["path"], AMATEUR["path"]],
                              "weights": [0.5, 0.5], "method": "ties", "density": 0.5, "outputType": "q8_0"})],
      ["result.seconds"]),
+    ("data.select", "data/select", "Pick 2 of 5 texts by k-center on the model's embeddings, with the coverage radius and Vendi scores.", True,
+     [LOAD, rpc(2, "data/select", {"model": "tiny", "k": 2, "texts": ["solve the integral", "integrate x squared", "write a poem",
+                                                                     "a sonnet about rain", "compile the program"]})],
+     ["result.bytesResident"]),
+    ("data.mix", "data/mix", "DMT's two-stage plan from two specialized sets and a general one (fraction 1/256).", True,
+     [rpc(1, "data/mix", {"specialized": {"math": "/tmp/minos-examples/mix/math.jsonl", "code": "/tmp/minos-examples/mix/code.jsonl"},
+                          "general": "/tmp/minos-examples/mix/general.jsonl", "outputDirectory": "/tmp/minos-examples/mix/out"})], []),
     ("daemon.sleep", "daemon/sleep", "Sleep with work-done progress (begin, reports, end, then the reply).", True,
      [rpc(1, "daemon/sleep", {"milliseconds": 20, "steps": 2, "workDoneToken": "sleep-1"})], []),
 ]
@@ -331,6 +347,10 @@ def main():
     for spec in (MODEL, AMATEUR):
         subprocess.run([BENCH, "make-model", "--architecture", spec["architecture"], "--type", spec["type"],
                         "--seed", str(spec["seed"]), "--output", spec["path"]], check=True, capture_output=True)
+    for path, content in MIX_FILES.items():
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "w") as f:
+            f.write(content)
     for entry in EXAMPLES:
         name, method, description, handshake, messages, volatile = entry[:6]
         arguments = entry[6] if len(entry) > 6 else []
@@ -344,6 +364,8 @@ def main():
                    "exchange": exchange, "volatile": volatile}
         if arguments:
             example["arguments"] = arguments
+        if method == "data/mix":
+            example["files"] = MIX_FILES
         if LOAD in messages or method == "model/load":
             example["model"] = MODEL
         if LOAD_AMATEUR in messages or method == "model/merge":

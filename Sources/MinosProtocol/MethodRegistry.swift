@@ -15,6 +15,8 @@ public enum MethodRegistry {
         ModelUnload.self,
         ModelList.self,
         ModelMergeMethod.self,
+        DataSelect.self,
+        DataMix.self,
         TextTokenize.self,
         TextDetokenize.self,
         TextGenerate.self,

@@ -70,6 +70,7 @@ public final class MinosServer: Sendable {
         registerInstructionFunctionHandlers()
         registerModelHandlers()
         registerMergeHandlers()
+        registerDataHandlers()
         registerTextHandlers()
         registerSessionHandlers()
         registerDecodeHandlers()

@@ -63,6 +63,11 @@ struct ProtocolDocumentTests {
         let volatile = Set(example["volatile"]?.arrayValue?.compactMap(\.stringValue) ?? [])
         if let model = example["model"] { try Self.writeModel(model) }
         for model in example["models"]?.arrayValue ?? [] { try Self.writeModel(model) }
+        // Input files an example reads (data/mix's datasets), written as given.
+        for (path, content) in example["files"]?.objectValue ?? [:] {
+            try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            try Data((content.stringValue ?? "").utf8).write(to: URL(fileURLWithPath: path))
+        }
         // Examples that save sessions name a session directory, emptied first.
         let extra = example["arguments"]?.arrayValue?.compactMap(\.stringValue) ?? []
         if let index = extra.firstIndex(of: "--session-dir"), index + 1 < extra.count {
