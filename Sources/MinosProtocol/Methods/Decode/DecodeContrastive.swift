@@ -93,16 +93,10 @@ public enum DecodeContrastive: RPCMethod, DocumentedMethod {
                  ["type": "number", "minimum": 0, "maximum": 1], default: 0.1),
         ParamDoc("beta", "Contrast strength.", ["type": "number", "minimum": 0, "maximum": 100], default: 0.5),
         ParamDoc("gamma", "Tokens the amateur drafts per round (speculative, scd).", Schema.integer(minimum: 1, maximum: 16), default: 4),
-        ParamDoc("maxTokens", "Most tokens to generate.", Schema.integer(minimum: 0), default: 256),
         ParamDoc("temperature", "Sampling temperature for both models; 0 is greedy.", ["type": "number", "minimum": 0, "maximum": 100],
                  default: 1),
-        ParamDoc("seed", "Random seed: same seed, same text.", Schema.integer(minimum: 0)),
-        ParamDoc("stop", "Stop strings; the text is cut before the first one.", Schema.array(Schema.string), default: []),
-        ParamDoc("stopTokens", "Token ids that end generation (EOS always does, unless ignoreEOS).", Schema.array(Schema.integer), default: []),
-        ParamDoc("ignoreEOS", "Keep going past the end-of-sequence token.", Schema.boolean, default: false),
-        TextGenerate.partialResultToken,
-        Schema.workDoneToken,
-    ]
+    ] + TextGenerate.sampling("maxTokens", "seed", "stop", "stopTokens", "ignoreEOS")
+        + [TextGenerate.partialResultToken, Schema.workDoneToken]
 
     public static let resultSchema: JSONValue? = Schema.object([
         "text": Schema.string, "tokens": Schema.array(Schema.integer), "tokenCount": Schema.integer,

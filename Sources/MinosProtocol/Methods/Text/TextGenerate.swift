@@ -109,6 +109,11 @@ public enum TextGenerate: RPCMethod, DocumentedMethod {
                                                                   required: ["role", "content"]))
     public static let partialResultToken = ParamDoc("partialResultToken", "Stream text as $/progress {token, value: {text}} notifications.",
                                                     Schema.oneOf(["type": "string"], ["type": "integer"]))
+    /// Some of `samplingParams`, by name, for methods that take only those (`decode/contrastive`).
+    static func sampling(_ names: String...) -> [ParamDoc] {
+        names.map { name in samplingParams.first { $0.name == name }! }
+    }
+
     /// The params that say how to generate, shared with `session/generate`.
     public static let samplingParams: [ParamDoc] = [
         ParamDoc("maxTokens", "Most tokens to generate.", Schema.integer(minimum: 0), default: 256),
