@@ -157,6 +157,7 @@ let package = Package(
                 "GGUF",
                 "JSON",
                 "Kernels",
+                "Store",
             ],
             swiftSettings: swiftSettings
         ),
@@ -168,6 +169,7 @@ let package = Package(
                 "JSON",
                 "Kernels",
                 "Models",
+                "Store",
             ],
             swiftSettings: swiftSettings
         ),

@@ -34,6 +34,11 @@ package struct EmbeddingMatrix: Sendable, Equatable {
         values.append(contentsOf: row)
     }
 
+    /// Reserves room for `rows` rows, so appending them allocates once.
+    package mutating func reserveCapacity(rows: Int) {
+        values.reserveCapacity(rows * dimension)
+    }
+
     package func row(_ i: Int) -> ArraySlice<Float> { values[(i * dimension)..<((i + 1) * dimension)] }
 
     /// The rows at `indices`, in that order.

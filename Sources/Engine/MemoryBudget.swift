@@ -62,8 +62,9 @@ public final class MemoryBudget: Sendable {
         reserved.withLock { $0 = max(0, $0 - bytes) }
     }
 
-    /// Reserves `bytes` and returns the reservation, which gives them back when it is freed.
-    func reservation(_ bytes: Int) throws(EngineError) -> MemoryReservation {
+    /// Reserves `bytes` and returns the reservation, which gives them back when it is freed. Feature
+    /// code that holds large working buffers (data selection's embedding matrix) reserves here too.
+    public func reservation(_ bytes: Int) throws(EngineError) -> MemoryReservation {
         try reserve(bytes)
         return MemoryReservation(bytes: bytes, budget: self)
     }

@@ -25,6 +25,8 @@ enum ErrorMapping {
             return rpcError(for: error)
         case let error as MergeError:
             return MinosServer.rpcError(for: error)
+        case let error as DataError:
+            return rpcError(for: error)
         case let error as RouterError:
             return error.kind == .notFound
                 ? RPCError(.notFound, error.message, data: ["path": .string("params.\(error.field)")])
@@ -53,6 +55,18 @@ enum ErrorMapping {
             return RPCError(.instructionRejected, "instruction rejected: " + reasons.joined(separator: "; "),
                             data: ["reasons": .array(reasons.map(JSONValue.string)),
                                    "functions": details["functions"] ?? [], "cases": details["cases"] ?? []])
+        }
+    }
+
+    static func rpcError(for error: DataError) -> RPCError {
+        switch error {
+        case .invalidArgument(let field, let message): return .invalidParams(message, path: "params.\(field)")
+        case .badLine(let path, let line, _):
+            return RPCError(.invalidParams, error.description, data: ["file": .string(path), "line": .int(Int64(line))])
+        case .notFound(let field, _): return RPCError(.notFound, error.description, data: ["path": .string("params.\(field)")])
+        case .store(let code, _): return RPCError(.storeError, error.description, data: ["sqliteCode": .int(Int64(code))])
+        case .io: return RPCError(.internalError, error.description)
+        case .cancelled: return .cancelled()
         }
     }
 

@@ -71,6 +71,7 @@ public final class MinosServer: Sendable {
         registerModelHandlers()
         registerMergeHandlers()
         registerDataHandlers()
+        registerRoleplayHandlers()
         registerTextHandlers()
         registerSessionHandlers()
         registerDecodeHandlers()

@@ -55,6 +55,17 @@ public final class Database: @unchecked Sendable {
         return rows
     }
 
+    /// Runs one statement once per row of `values`, prepared once (bulk inserts). Call it inside
+    /// `transaction` so the rows land together.
+    public func run(_ sql: String, forEach values: some Sequence<[SQLValue]>) throws(StoreError) {
+        let statement = try Statement(database: self, sql: sql)
+        for row in values {
+            try statement.bind(row)
+            while try statement.step() {}
+            statement.reset()
+        }
+    }
+
     /// Rows changed by the last INSERT, UPDATE or DELETE.
     public var changes: Int { Int(sqlite3_changes(handle)) }
 
@@ -130,6 +141,12 @@ final class Statement {
         case SQLITE_DONE: return false
         default: throw database.error(rc, Database.excerpt(sql))
         }
+    }
+
+    /// Makes the statement ready to run again with new bindings.
+    func reset() {
+        sqlite3_reset(handle)
+        sqlite3_clear_bindings(handle)
     }
 
     func row() -> [SQLValue] {

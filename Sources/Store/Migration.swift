@@ -79,5 +79,26 @@ extension Migration {
                 updated_at REAL NOT NULL
             );
             """),
+        Migration(version: 6, name: "datasets", sql: """
+            CREATE TABLE datasets (
+                name TEXT PRIMARY KEY,
+                source TEXT NOT NULL,
+                examples INTEGER NOT NULL,
+                created_at REAL NOT NULL
+            );
+            CREATE TABLE dataset_examples (
+                dataset TEXT NOT NULL REFERENCES datasets(name) ON DELETE CASCADE,
+                position INTEGER NOT NULL,
+                record TEXT NOT NULL,
+                PRIMARY KEY (dataset, position)
+            ) WITHOUT ROWID;
+            """),
+        Migration(version: 7, name: "role-play templates", sql: """
+            CREATE TABLE roleplay_templates (
+                name TEXT PRIMARY KEY,
+                template TEXT NOT NULL,
+                updated_at REAL NOT NULL
+            );
+            """),
     ]
 }

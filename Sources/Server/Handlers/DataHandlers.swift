@@ -2,89 +2,82 @@ import DataTools
 import Engine
 import JSON
 import JSONRPC
-import Kernels
 import MinosProtocol
+import Store
 
-/// `data/select` and `data/mix`: decode, call DataTools (embedding through the loaded model for
-/// selection), encode; `DataError` becomes a wire error here.
+/// The data tools: datasets (`data/import|list|delete`), `data/select` and `data/mix`. Each decodes,
+/// makes one call into DataTools (selection embeds through the loaded model and reserves its matrix
+/// against the engine's budget), encodes; `DataError` becomes a wire error in ErrorMapping.
 extension MinosServer {
     func registerDataHandlers() {
+        let datasets = Datasets(store: store)
+
+        connection.register(DataImport.self) { params, _ in
+            let source = try Self.source(texts: params.texts, file: params.file)
+            return Self.wire(try datasets.importExamples(name: params.name, from: source, replace: params.replace))
+        }
+
+        connection.register(DataList.self) { _, _ in
+            DataList.Result(datasets: try datasets.list().map(Self.wire))
+        }
+
+        connection.register(DataDelete.self) { params, _ in
+            guard try datasets.delete(named: params.name) else {
+                throw DataError.notFound(field: "name", message: "no dataset named \(params.name)")
+            }
+            return DataDelete.Result(deleted: params.name)
+        }
+
         connection.register(DataSelect.self) { [self] params, context in
-            guard (params.texts == nil) != (params.file == nil) else {
-                throw RPCError.invalidParams("give exactly one of texts and file", path: "params.texts")
-            }
-            guard let metric = KCenter.Metric(rawValue: params.metric) else {
-                throw RPCError.invalidParams("unknown metric \(params.metric)", path: "params.metric")
-            }
             let model = try engine.model(params.model)
-            let texts = try params.texts ?? Self.mapDataError { () throws(DataError) in
-                try ExampleReader.read(path: params.file!).map(\.text)
-            }
-            guard params.k <= texts.count else {
-                throw RPCError.invalidParams("k = \(params.k) exceeds the \(texts.count) examples", path: "params.k")
-            }
+            let source = try Self.source(texts: params.texts, file: params.file, dataset: params.dataset)
+            let texts = try datasets.examples(source).map(\.text)
+            let options = DiverseSelection.Options(
+                k: params.k, metric: KCenter.Metric(rawValue: params.metric) ?? .cosine, rounds: params.rounds,
+                perRound: params.perRound, seed: UInt64(params.seed))
             let pooling = Pooling(rawValue: params.pooling.rawValue) ?? .mean
             context.beginProgress(title: "Embedding \(texts.count) examples", percentage: 0)
             defer { context.endProgress() }
-            var matrix: EmbeddingMatrix?
-            let batch = 64
-            for start in stride(from: 0, to: texts.count, by: batch) {
-                if Task.isCancelled { throw RPCError.cancelled() }
-                let end = min(start + batch, texts.count)
-                let vectors = try await model.embed(Array(texts[start..<end]), pooling: pooling, normalize: true)
-                try Self.mapDataError { () throws(DataError) in
-                    if matrix == nil, let first = vectors.first { matrix = EmbeddingMatrix(dimension: first.count) }
-                    for vector in vectors { try matrix?.append(vector) }
-                }
-                if end / 1000 > start / 1000 || end == texts.count {
-                    context.reportProgress(message: "\(end)/\(texts.count) examples embedded", percentage: 90 * end / texts.count)
-                }
-            }
-            guard let matrix else { throw RPCError.invalidParams("no examples", path: "params.texts") }
-            let seed = UInt64(params.seed)
-            // k-center and Vendi are plain CPU loops run inline: O(n·d·k), seconds at 100k × 384.
-            let selection = try Self.mapDataError { () throws(DataError) in
-                if params.rounds == 1 {
-                    return try KCenter.select(matrix, k: params.k, metric: metric, seed: seed, cancelled: { Task.isCancelled })
-                }
-                let perRound = params.perRound ?? (params.k + params.rounds - 1) / params.rounds
-                return try KCenter.diverseEvol(matrix, rounds: params.rounds, perRound: perRound, limit: params.k,
-                                               metric: metric, seed: seed, cancelled: { Task.isCancelled })
-            }
-            context.reportProgress(message: "scoring", percentage: 95)
-            var generator = SplitMix64(seed: seed)
-            let randomRows = KCenter.sample(selection.indices.count, of: matrix.rows, using: &generator)
-            let selected = Vendi.score(matrix.subset(selection.indices), seed: seed)
-            let random = Vendi.score(matrix.subset(randomRows), seed: seed)
+            let outcome = try await DiverseSelection.run(
+                texts: texts, options: options,
+                embed: { batch in try await model.embed(batch, pooling: pooling, normalize: true) },
+                reserve: { [engine] bytes in try engine.budget.reservation(bytes) },
+                progress: { stage in
+                    switch stage {
+                    case .embedded(let done, let total):
+                        context.reportProgress(message: "\(done)/\(total) examples embedded", percentage: 90 * done / total)
+                    case .selecting: context.reportProgress(message: "selecting", percentage: 90)
+                    case .scoring: context.reportProgress(message: "scoring", percentage: 95)
+                    }
+                })
             return DataSelect.Result(
-                indices: selection.indices, radii: selection.radii,
-                vendi: .init(selected: selected.value, random: random.value, sampled: selected.sampled), examples: matrix.rows)
+                indices: outcome.selection.indices, radii: outcome.selection.radii,
+                vendi: .init(selected: outcome.selected.value, random: outcome.random.value, sampled: outcome.selected.sampled),
+                examples: outcome.examples)
         }
 
         connection.register(DataMix.self) { params, _ in
-            try Self.mapDataError { () throws(DataError) in
-                var specialized: [String: [TrainingExample]] = [:]
-                for (name, path) in params.specialized { specialized[name] = try ExampleReader.read(path: path) }
-                let general = try ExampleReader.read(path: params.general)
-                let plan = try DMTPlan.make(specialized: specialized, general: general, fraction: params.fraction,
-                                            seed: UInt64(params.seed))
-                let files = try plan.write(to: params.outputDirectory)
-                return DataMix.Result(stage1: specialized.mapValues(\.count), stage2: plan.sampled, general: general.count,
-                                      stage1Total: plan.stage1.count, stage2Total: plan.stage2.count, files: files)
-            }
+            var specialized: [String: [TrainingExample]] = [:]
+            for (name, path) in params.specialized { specialized[name] = try ExampleReader.read(path: path) }
+            let general = try ExampleReader.read(path: params.general)
+            let plan = try DMTPlan.make(specialized: specialized, general: general, fraction: params.fraction, seed: UInt64(params.seed))
+            let files = try plan.write(to: params.outputDirectory)
+            return DataMix.Result(stage1: specialized.mapValues(\.count), stage2: plan.sampled, general: general.count,
+                                  stage1Total: plan.stage1.count, stage2Total: plan.stage2.count, files: files)
         }
     }
 
-    /// Runs `body`, turning a `DataError` into its wire error.
-    static func mapDataError<T>(_ body: () throws(DataError) -> T) throws(RPCError) -> T {
-        do { return try body() } catch {
-            switch error {
-            case .invalidArgument(let field, let message): throw .invalidParams(message, path: "params.\(field)")
-            case .badLine(let path, let line, _):
-                throw RPCError(.invalidParams, error.description, data: ["file": .string(path), "line": .int(Int64(line))])
-            case .io: throw RPCError(.internalError, error.description)
-            case .cancelled: throw .cancelled()
-            }
+    /// The one source among `texts`, `file` and (where the method takes one) `dataset` a request gives.
+    static func source(texts: [String]?, file: String?, dataset: String?? = .none) throws(RPCError) -> Datasets.Source {
+        let given = [texts.map { Datasets.Source.texts($0) }, file.map { .file($0) }, dataset.flatMap { $0 }.map { .stored($0) }]
+            .compactMap { $0 }
+        guard given.count == 1, let source = given.first else {
+            throw RPCError.invalidParams("give exactly one of texts, file\(dataset == nil ? "" : " and dataset")", path: "params.texts")
         }
+        return source
+    }
+
+    static func wire(_ record: Store.DatasetRecord) -> DatasetWire.Dataset {
+        DatasetWire.Dataset(name: record.name, source: record.source, examples: record.examples, createdAt: record.createdAt)
     }
 }

@@ -4,7 +4,6 @@ import JSON
 import JSONRPC
 import Kernels
 import MinosProtocol
-import Synchronization
 
 /// `model/merge`: decode, run `ModelMerge.merge` on a thread of its own, encode.
 extension MinosServer {
@@ -19,7 +18,8 @@ extension MinosServer {
             guard params.seed >= 0 else { throw RPCError.invalidParams("seed must be at least 0", path: "params.seed") }
             context.beginProgress(title: "Merging \(params.models.count) models into \(params.output)", percentage: 0)
             defer { context.endProgress() }
-            let report = try await Self.runMerge(cancelledBy: context) { cancelled throws(MergeError) in
+            // A merge is minutes of blocking file and CPU work: a thread of its own, not the request pool.
+            let report = try await BlockingThread.run(name: "minos-merge") { cancelled throws(MergeError) in
                 try ModelMerge.merge(
                     base: params.base, models: params.models, weights: params.weights, method: method,
                     density: params.density, dropRate: params.dropRate, seed: UInt64(params.seed),
@@ -35,32 +35,6 @@ extension MinosServer {
         }
     }
 
-    /// Runs `body` on a new thread and waits for it; cancelling the request sets the flag `body`
-    /// polls. A thread rather than the worker pool (math split across cores) or a task (the
-    /// cooperative pool): a merge is minutes of blocking file and CPU work that must not starve
-    /// request tasks.
-    static func runMerge(cancelledBy context: RequestContext,
-                         _ body: @escaping @Sendable (@escaping () -> Bool) throws(MergeError) -> ModelMerge.Report)
-        async throws -> ModelMerge.Report {
-        // Set once by the cancellation handler, read by the merge thread before each tensor.
-        let box = FlagBox()
-        return try await withTaskCancellationHandler {
-            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<ModelMerge.Report, any Error>) in
-                let thread = Thread {
-                    do throws(MergeError) {
-                        continuation.resume(returning: try body { box.isSet })
-                    } catch {
-                        continuation.resume(throwing: error)
-                    }
-                }
-                thread.name = "minos-merge"
-                thread.start()
-            }
-        } onCancel: {
-            box.set()
-        }
-    }
-
     /// The wire error for a merge failure.
     static func rpcError(for error: MergeError) -> RPCError {
         switch error {
@@ -72,11 +46,4 @@ extension MinosServer {
         case .cancelled: return .cancelled()
         }
     }
-}
-
-/// A cancellation flag shared between the request task and the merge thread.
-private final class FlagBox: Sendable {
-    private let flag = Atomic<Bool>(false)
-    var isSet: Bool { flag.load(ordering: .acquiring) }
-    func set() { flag.store(true, ordering: .releasing) }
 }

@@ -1,20 +1,23 @@
 import JSON
 import JSONRPC
 
-/// `data/select`: DiverseEvol-style diverse subset selection. The examples (`texts`, or a JSONL
+/// `data/select`: DiverseEvol-style diverse subset selection. The examples (`texts`, a JSONL
 /// `file` whose lines are Alpaca `{instruction, input, output}` or ShareGPT `{conversations}` —
-/// decided per line; an example's text is its parts joined by newlines) are embedded with the
-/// loaded `model` in batches of 64 (progress every 1,000 examples, cancellation between batches),
-/// then selected by greedy k-center under `metric`. With `rounds` = 1: a seeded random first
+/// decided per line — or a `dataset` stored with `data/import`; an example's text is its parts
+/// joined by newlines) are embedded with the loaded `model` in batches of 64 (progress every 1,000
+/// examples, cancellation between batches) into one Float32 matrix reserved against the memory
+/// budget (-33001 when it does not fit), then selected by greedy k-center under `metric` on a
+/// thread of its own (cancellable). With `rounds` = 1: a seeded random first
 /// point, then k − 1 farthest points; `radii` has the coverage radius (largest distance of any
 /// example to its nearest selected one) after each addition. With `rounds` > 1: `perRound`
 /// (default ⌈k / rounds⌉) random examples, then k-center rounds of `perRound` until `rounds`
 /// rounds or k examples; `radii` has one radius per round. `vendi.selected` and `vendi.random`
 /// are Vendi scores (cosine kernel) of the selection and of a seeded random subset of the same
 /// size, each computed on a seeded sample of at most 1,000 vectors (`vendi.sampled` says how many).
-/// Errors: -33000 (model not loaded), -33002 (an example longer than the context), -32602 (neither
-/// or both of texts and file, k beyond the examples, a bad JSONL line: `data.line`), -32603 (the
-/// file cannot be read), -32800 (cancelled).
+/// Errors: -33000 (model not loaded), -33001 (the matrix does not fit the budget), -33002 (an
+/// example longer than the context), -33008 (no such dataset), -32602 (not exactly one of texts,
+/// file and dataset; k beyond the examples; a bad JSONL line: `data.line`), -32603 (the file cannot
+/// be read), -32800 (cancelled).
 public enum DataSelect: RPCMethod, DocumentedMethod {
     public static let name = "data/select"
     public static let summary = "Selects a diverse subset of examples by k-center over embeddings (DiverseEvol), with Vendi scores."
@@ -26,6 +29,7 @@ public enum DataSelect: RPCMethod, DocumentedMethod {
         public var model: String
         public var texts: [String]?
         public var file: String?
+        public var dataset: String?
         public var pooling: TextEmbed.Pooling
         public var k: Int
         public var metric: String
@@ -64,8 +68,10 @@ public enum DataSelect: RPCMethod, DocumentedMethod {
 
     public static let params = [
         ModelWire.model,
-        ParamDoc("texts", "The examples as texts (give this or file).", Schema.array(Schema.string, minItems: 1, maxItems: 1_000_000)),
-        ParamDoc("file", "A JSONL file of Alpaca or ShareGPT examples (give this or texts).", Schema.string),
+        ParamDoc("texts", "The examples as texts (give one of texts, file and dataset).",
+                 Schema.array(Schema.string, minItems: 1, maxItems: 1_000_000)),
+        ParamDoc("file", "A JSONL file of Alpaca or ShareGPT examples.", Schema.string),
+        ParamDoc("dataset", "A dataset stored with data/import.", Schema.string),
         ParamDoc("pooling", "mean (every token), cls (the first token) or last (the last token).",
                  Schema.enumeration(TextEmbed.Pooling.allCases.map(\.rawValue)), default: "mean"),
         ParamDoc("k", "How many examples to select.", Schema.integer(minimum: 1), required: true),
@@ -83,5 +89,5 @@ public enum DataSelect: RPCMethod, DocumentedMethod {
                                required: ["selected", "random", "sampled"]),
         "examples": Schema.integer,
     ], required: ["indices", "radii", "vendi", "examples"])
-    public static let errors: [ErrorCode] = [.modelNotLoaded, .contextOverflow]
+    public static let errors: [ErrorCode] = [.modelNotLoaded, .memoryBudgetExceeded, .contextOverflow, .notFound]
 }
