@@ -27,8 +27,13 @@ MIX_FILES = {
     "/tmp/minos-examples/mix/general.jsonl": "".join(
         json.dumps({"instruction": f"Say hello in language {i}.", "input": "", "output": f"hello {i}"}) + "\n" for i in range(20)),
 }
+# Role-play prompts (a profile and instructions) need more context than the tiny model's 256 tokens.
+ROLEPLAY_MODEL = {"path": "/tmp/minos-examples/tiny-qwen2-q8_0-ctx2048.gguf", "architecture": "qwen2", "type": "q8_0", "seed": 1,
+                  "context": 2048}
 AMATEUR = {"path": "/tmp/minos-examples/tiny-qwen2-q8_0-seed2.gguf", "architecture": "qwen2", "type": "q8_0", "seed": 2}
 LOAD = None  # set below, once rpc() exists
+CHARACTER = {"name": "Marie Curie", "description": "physicist and chemist",
+             "facts": [{"attribute": "place of birth", "value": "Warsaw"}, {"attribute": "spouse", "value": "Pierre Curie"}]}
 OUT = os.path.join(os.path.dirname(__file__), "..", "protocol", "examples")
 
 
@@ -53,6 +58,7 @@ class NoWait:
 
 
 LOAD = {"jsonrpc": "2.0", "id": 1, "method": "model/load", "params": {"path": MODEL["path"], "name": "tiny"}}
+LOAD_ROLEPLAY = {"jsonrpc": "2.0", "id": 1, "method": "model/load", "params": {"path": ROLEPLAY_MODEL["path"], "name": "tiny"}}
 LOAD_AMATEUR = {"jsonrpc": "2.0", "id": 100, "method": "model/load", "params": {"path": AMATEUR["path"], "name": "amateur"}}
 
 HANDSHAKE = [rpc(0, "initialize", {"clientInfo": {"name": "examples"}}), note("initialized")]
@@ -289,6 +295,30 @@ EXAMPLES = [
      [LOAD, rpc(2, "data/select", {"model": "tiny", "k": 2, "texts": ["solve the integral", "integrate x squared", "write a poem",
                                                                      "a sonnet about rain", "compile the program"]})],
      ["result.bytesResident"]),
+    ("data.import", "data/import", "Store a JSONL file as a named dataset.", True,
+     [rpc(1, "data/import", {"name": "math", "file": "/tmp/minos-examples/mix/math.jsonl"})], ["result.createdAt"]),
+    ("data.list", "data/list", "The stored datasets.", True,
+     [rpc(1, "data/import", {"name": "greetings", "texts": ["hello", "good morning", "good evening"]}), rpc(2, "data/list")],
+     ["result.createdAt", "result.datasets[0].createdAt"]),
+    ("data.delete", "data/delete", "Delete a stored dataset.", True,
+     [rpc(1, "data/import", {"name": "greetings", "texts": ["hello", "good morning"]}), rpc(2, "data/delete", {"name": "greetings"})],
+     ["result.createdAt"]),
+    ("roleplay.generate", "roleplay/generate",
+     "A role-play round for a character with two given questions: answers in character and the judge's verdicts (a random tiny model answers).", True,
+     [LOAD_ROLEPLAY, rpc(2, "roleplay/generate", {"model": "tiny", "character": CHARACTER, "questions": ["Where were you born?", "Whom did you marry?"],
+                                                   "maxTokens": 8, "seed": 1})], ["result.bytesResident"]),
+    ("roleplay.check", "roleplay/check", "Judge one exchange against the character's profile.", True,
+     [LOAD_ROLEPLAY, rpc(2, "roleplay/check", {"model": "tiny", "character": CHARACTER,
+                                                "dialogue": [{"question": "Where were you born?", "answer": "In Warsaw, in 1867."}]})],
+     ["result.bytesResident"]),
+    ("roleplay.templates.list", "roleplay/templates/list", "The templates in use (here all built-in).", True,
+     [rpc(1, "roleplay/templates/list")], []),
+    ("roleplay.templates.save", "roleplay/templates/save", "Replace the query template.", True,
+     [rpc(1, "roleplay/templates/save", {"name": "query", "template": "List {{count}} questions a journalist would ask {{name}}, one per line.\n{{profile}}"})],
+     ["result.updatedAt"]),
+    ("roleplay.templates.reset", "roleplay/templates/reset", "Go back to the built-in query template.", True,
+     [rpc(1, "roleplay/templates/save", {"name": "query", "template": "Ask {{name}} {{count}} questions."}),
+      rpc(2, "roleplay/templates/reset", {"name": "query"})], ["result.updatedAt"]),
     ("data.mix", "data/mix", "DMT's two-stage plan from two specialized sets and a general one (fraction 1/256).", True,
      [rpc(1, "data/mix", {"specialized": {"math": "/tmp/minos-examples/mix/math.jsonl", "code": "/tmp/minos-examples/mix/code.jsonl"},
                           "general": "/tmp/minos-examples/mix/general.jsonl", "outputDirectory": "/tmp/minos-examples/mix/out"})], []),
@@ -344,9 +374,10 @@ def converse(sent, skip_id=None, arguments=()):
 def main():
     os.makedirs(OUT, exist_ok=True)
     os.makedirs(os.path.dirname(MODEL["path"]), exist_ok=True)
-    for spec in (MODEL, AMATEUR):
+    for spec in (MODEL, AMATEUR, ROLEPLAY_MODEL):
         subprocess.run([BENCH, "make-model", "--architecture", spec["architecture"], "--type", spec["type"],
-                        "--seed", str(spec["seed"]), "--output", spec["path"]], check=True, capture_output=True)
+                        "--seed", str(spec["seed"]), "--output", spec["path"]]
+                       + (["--context", str(spec["context"])] if "context" in spec else []), check=True, capture_output=True)
     for path, content in MIX_FILES.items():
         os.makedirs(os.path.dirname(path), exist_ok=True)
         with open(path, "w") as f:
@@ -364,8 +395,10 @@ def main():
                    "exchange": exchange, "volatile": volatile}
         if arguments:
             example["arguments"] = arguments
-        if method == "data/mix":
+        if method in ("data/mix", "data/import"):
             example["files"] = MIX_FILES
+        if LOAD_ROLEPLAY in messages:
+            example["model"] = ROLEPLAY_MODEL
         if LOAD in messages or method == "model/load":
             example["model"] = MODEL
         if LOAD_AMATEUR in messages or method == "model/merge":

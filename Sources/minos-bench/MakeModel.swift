@@ -27,6 +27,9 @@ struct MakeModel: ParsableCommand {
     @Option(help: "Random seed.")
     var seed: UInt64 = 1
 
+    @Option(help: "Context length (default: 256 for tiny, 4096 for qwen2.5-0.5b).")
+    var context: Int?
+
     @Option(name: .shortAndLong, help: "Output path.")
     var output: String
 
@@ -55,6 +58,7 @@ struct MakeModel: ParsableCommand {
             model.ropeFrequencyBase = 1_000_000
             model.rmsNormEpsilon = 1e-6
         }
+        if let context { model.contextLength = context }
         let writer = try model.build()
         try writer.write(to: output)
         print("wrote \(output): \(architecture), \(shape.rawValue), \(encoding) weights, seed \(seed)")

@@ -101,6 +101,7 @@ struct ProtocolDocumentTests {
         model.matrixType = type
         model.seed = UInt64(seed)
         model.chatTemplate = SyntheticModel.chatMLTemplate
+        if let context = spec["context"]?.intValue { model.contextLength = Int(context) }
         try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         try model.build().write(to: path)
     }

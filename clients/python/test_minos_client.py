@@ -165,6 +165,21 @@ class ClientTest(unittest.TestCase):
             c.generate("missing", prompt="x", timeout=10)
         self.assertEqual(caught.exception.code, -33000)
 
+    def test_data_tools_example_runs(self):
+        bench = os.environ.get("MINOS_BENCH") or os.path.join(os.path.dirname(find_minosd()), "minos-bench")
+        if not os.access(bench, os.X_OK):
+            self.skipTest("minos-bench not found beside minosd (set MINOS_BENCH)")
+        import contextlib
+        import io
+        import data_tools_example
+        printed = io.StringIO()
+        with contextlib.redirect_stdout(printed):
+            work = data_tools_example.main()
+        for name in ("dmt/stage1.json", "dmt/stage2.json", "dmt/dataset_info.json", "merged.gguf", "curie.jsonl"):
+            self.assertTrue(os.path.exists(os.path.join(work, name)), name)
+        self.assertIn("refused: -32602", printed.getvalue())
+        self.assertIn("{'deleted': 'math'}", printed.getvalue())
+
     def test_binary_lookup_order(self):
         real = find_minosd()
         with mock.patch.dict(os.environ, {"MINOSD": "/nonexistent/minosd"}):
