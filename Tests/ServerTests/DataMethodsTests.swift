@@ -46,6 +46,19 @@ struct DataMethodsTests {
         #expect(try d.call("data/list")["result"]?["datasets"] == [])
     }
 
+    @Test("data/select reports progress per 1,000 examples and stops when cancelled; the daemon keeps serving")
+    func selectionCancellation() throws {
+        let d = try loaded()
+        let texts = JSONValue.array((0..<50_000).map { .string("example \($0)") })
+        let id = d.request("data/select", ["model": "tiny", "texts": texts, "k": 10, "workDoneToken": "sel"])
+        let report = try d.reply(matching: { $0["params"]?["token"] == "sel" && $0["params"]?["value"]?["kind"] == "report" })
+        // Reported at the batch of 64 that passes each thousand.
+        #expect(report["params"]?["value"]?["message"] == "1024/50000 examples embedded")
+        d.notify("$/cancelRequest", ["id": .int(id)])
+        #expect(try d.reply(to: id).errorCode == -32800)
+        #expect(try d.call("data/select", ["model": "tiny", "texts": ["a", "b", "c"], "k": 2])["result"]?["indices"]?.arrayValue?.count == 2)
+    }
+
     @Test("data/select's matrix is held against the memory budget")
     func selectionBudget() throws {
         let reservedByModel = try #require(try loaded().call("model/list")["result"]?["memory"]?["reserved"]?.intValue)

@@ -56,4 +56,48 @@ struct RealModelDaemonTests {
         print("SmolLM2 text/score through minosd: max |Δ log-prob| = \(worst) nats")
         #expect(worst < 1e-3)
     }
+
+    @Test("data/select on SmolLM2's mean-pooled states picks one text of each of three topics, for every seed")
+    func selectionByTopic() throws {
+        let d = try DaemonProcess(arguments: ["--db", ":memory:", "--no-handshake", "--threads", "2"])
+        _ = try call(d, "model/load", ["path": .string(try RealModel.path()), "name": "smollm2"])
+        let texts: [JSONValue] = [
+            "Solve for x: 3x + 5 = 20.", "What is the derivative of x squared?", "Compute the integral of sin(x) from 0 to pi.",
+            "Find the prime factors of 84.",
+            "Preheat the oven and bake the bread for forty minutes.", "Whisk the eggs with sugar until fluffy.",
+            "Chop the onions and fry them in butter.", "Simmer the tomato sauce with basil and garlic.",
+            "The striker scored twice in the second half.", "The tennis final went to five sets.",
+            "The marathon runners crossed the finish line at noon.", "The goalkeeper saved a penalty in extra time.",
+        ]
+        for seed in 1...3 {
+            let result = try call(d, "data/select", ["model": "smollm2", "texts": .array(texts), "k": 3, "seed": .int(Int64(seed))])
+            let indices = result["indices"]?.arrayValue?.compactMap(\.intValue) ?? []
+            #expect(Set(indices.map { $0 / 4 }) == [0, 1, 2], "seed \(seed): \(indices)")
+            let selected = result["vendi"]?["selected"]?.doubleValue ?? 0, random = result["vendi"]?["random"]?.doubleValue ?? 0
+            #expect(selected >= random, "seed \(seed): Vendi \(selected) < \(random)")
+        }
+    }
+
+    @Test("roleplay on SmolLM2: answers come back, and the judge's three letters hold much of its next-token probability")
+    func roleplay() throws {
+        let d = try DaemonProcess(arguments: ["--db", ":memory:", "--no-handshake", "--threads", "2"])
+        _ = try call(d, "model/load", ["path": .string(try RealModel.path()), "name": "smollm2"])
+        let character: JSONValue = ["name": "Marie Curie", "description": "physicist and chemist",
+                                    "facts": [["attribute": "place of birth", "value": "Warsaw"], ["attribute": "spouse", "value": "Pierre Curie"]]]
+        let round = try call(d, "roleplay/generate", ["model": "smollm2", "character": character, "questions": ["Where were you born?"],
+                                                      "maxTokens": 24, "temperature": 0])
+        let answer = round["dialogues"]?[0]?["answer"]?.stringValue ?? ""
+        #expect(!answer.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty, "\(round)")
+        let checks = try call(d, "roleplay/check", ["model": "smollm2", "character": character, "dialogue": [
+            ["question": "Where were you born?", "answer": "I was born in Warsaw."],
+            ["question": "Who is your husband?", "answer": "As an AI language model, I have no husband."],
+        ]])["checks"]?.arrayValue ?? []
+        #expect(checks.count == 2)
+        for check in checks {
+            // A wrong letter token (say "A" where the template's reply starts with " A") would leave almost no mass.
+            let mass = check["mass"]?.doubleValue ?? 0
+            print("SmolLM2 judge: letters' mass \(mass), verdict \(check["verdict"]?.stringValue ?? "?")")
+            #expect(mass > 0.3)
+        }
+    }
 }
