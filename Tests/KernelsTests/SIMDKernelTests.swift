@@ -299,11 +299,14 @@ struct SIMDKernelTests {
         }
     }
 
+    /// Vector counts: below `matrixMinimumVectors` (tiles), and above it with every remainder path
+    /// of the whole-matrix kernel (8 + 1, 8 + 2, 8 + 4 + 3).
     @Test("FastDot.matrix over a row range matches MatMul", .enabled(if: hardware),
-          arguments: [GGMLType.q4_0, .q5_0, .q8_0, .q4_K, .q6_K, .q3_K, .f16, .f32])
-    func matrixMatchesMatMul(type: GGMLType) {
+          arguments: [GGMLType.q4_0, .q5_0, .q8_0, .q4_K, .q6_K, .q3_K, .f16, .f32], [6, 9, 10, 15])
+    func matrixMatchesMatMul(type: GGMLType, vectorCount: Int) {
         let count = type.blockSize == 256 ? 512 : 96
-        let rows = 11, vectorCount = 6
+        // 19 rows split 5 + 14: whole and partial groups of 8 rows.
+        let rows = 19
         let activationType = FastDot.activationType(for: type)
         let rowBytes = type.byteCount(elements: count)!
         var matrix = [UInt8]()

@@ -1,0 +1,202 @@
+// Q8_0 weights times Q8_0 activations for prefill, on CPUs with VNNI (vpdpbusd): the q8 path's
+// matrix kernel for many vectors at once (FastDot.matrix, Sources/Kernels/SIMDDot.swift).
+//
+// The 4x4 tiles (tiles.c) fold every (row, vector) block product into shared lanes with shuffles
+// before they can scale it; here the rows are the lanes from the start. Eight weight rows are
+// repacked, once per call, into a panel in which 32 bytes hold the same 4 codes of all 8 rows
+// (chunk k of block b: row r's codes 4k...4k+3 at bytes 4r...4r+3), so one vpdpbusd against a
+// vector's 4 codes broadcast to every lane advances all 8 rows' dot products, and a block's 8
+// chunks leave each row's block sum in its own int32 lane, ready for the row scales as a vector.
+//
+// vpdpbusd multiplies unsigned by signed bytes. The weights are made unsigned by adding 128 (a
+// flip of the top bit, done while repacking), so each lane's sum is dot(w, a) + 128 * sum(a),
+// and the second term, which depends only on the activation block, is subtracted: exact integer
+// arithmetic throughout, then one f32 FMA per block with scale d_w[r] * d_a. The result equals
+// the row kernel's up to the order of the f32 additions.
+//
+// AVX-512 VNNI runs 8 vectors per panel pass (32 registers); AVX-VNNI runs 4 (16 registers).
+
+#include <stdlib.h>
+#include "ck_vnni.h"
+#include "ckernels_gemm.h"
+
+#ifdef CK_X86
+
+enum { Q8_GROUP = 8, Q8_CHUNK_BYTES = 32, Q8_PANEL_BLOCK = Q8_GROUP * Q8_CHUNK_BYTES };
+
+/// Repacks 8 rows (repeating the last of `rows` real ones) of `nb` blocks into `panel` and their
+/// scales, as f32, into `scales` (8 per block).
+CK_INLINE void q8_repack(const uint8_t *w, size_t w_stride, size_t rows, size_t nb, uint8_t *panel, float *scales) {
+    const uint8_t *row[Q8_GROUP];
+    for (size_t r = 0; r < Q8_GROUP; r++) row[r] = w + (r < rows ? r : rows - 1) * w_stride;
+    const __m256i flip = _mm256_set1_epi8((char)0x80);
+    for (size_t b = 0; b < nb; b++) {
+        __m256i q[Q8_GROUP];
+        for (size_t r = 0; r < Q8_GROUP; r++) {
+            const uint8_t *x = row[r] + b * CK_Q8_0;
+            scales[b * Q8_GROUP + r] = ck_f16(x);
+            q[r] = _mm256_xor_si256(ck_load256(x + 2), flip);
+        }
+        // 8x8 transpose of dwords: unpack pairs, then quadruples, then halves.
+        const __m256i t0 = _mm256_unpacklo_epi32(q[0], q[1]), t1 = _mm256_unpackhi_epi32(q[0], q[1]);
+        const __m256i t2 = _mm256_unpacklo_epi32(q[2], q[3]), t3 = _mm256_unpackhi_epi32(q[2], q[3]);
+        const __m256i t4 = _mm256_unpacklo_epi32(q[4], q[5]), t5 = _mm256_unpackhi_epi32(q[4], q[5]);
+        const __m256i t6 = _mm256_unpacklo_epi32(q[6], q[7]), t7 = _mm256_unpackhi_epi32(q[6], q[7]);
+        const __m256i u0 = _mm256_unpacklo_epi64(t0, t2), u1 = _mm256_unpackhi_epi64(t0, t2);
+        const __m256i u2 = _mm256_unpacklo_epi64(t1, t3), u3 = _mm256_unpackhi_epi64(t1, t3);
+        const __m256i u4 = _mm256_unpacklo_epi64(t4, t6), u5 = _mm256_unpackhi_epi64(t4, t6);
+        const __m256i u6 = _mm256_unpacklo_epi64(t5, t7), u7 = _mm256_unpackhi_epi64(t5, t7);
+        uint8_t *out = panel + b * Q8_PANEL_BLOCK;
+        // u0 holds dword 0 of rows 0-3 (low half) and dword 4 of rows 0-3 (high half); u4 the same of rows 4-7.
+        const __m256i chunks[8] = {
+            _mm256_permute2x128_si256(u0, u4, 0x20), _mm256_permute2x128_si256(u1, u5, 0x20),
+            _mm256_permute2x128_si256(u2, u6, 0x20), _mm256_permute2x128_si256(u3, u7, 0x20),
+            _mm256_permute2x128_si256(u0, u4, 0x31), _mm256_permute2x128_si256(u1, u5, 0x31),
+            _mm256_permute2x128_si256(u2, u6, 0x31), _mm256_permute2x128_si256(u3, u7, 0x31),
+        };
+        for (int k = 0; k < 8; k++) _mm256_storeu_si256((__m256i *)(out + k * Q8_CHUNK_BYTES), chunks[k]);
+    }
+}
+
+/// Per activation block: its scale as f32 and 128 times the sum of its codes.
+CK_INLINE void q8_prepare(const uint8_t *a, size_t a_stride, size_t vectors, size_t nb, float *scales, int32_t *offsets) {
+    for (size_t v = 0; v < vectors; v++) {
+        for (size_t b = 0; b < nb; b++) {
+            const uint8_t *x = a + v * a_stride + b * CK_Q8_0;
+            const __m256i q = ck_load256(x + 2);
+            // Sum of 32 signed bytes: widen to int16 pairs with maddubs against ones, then to int32.
+            const __m256i pairs = _mm256_maddubs_epi16(_mm256_set1_epi8(1), q);
+            const __m256i quads = _mm256_madd_epi16(pairs, _mm256_set1_epi16(1));
+            __m128i s = _mm_add_epi32(_mm256_castsi256_si128(quads), _mm256_extracti128_si256(quads, 1));
+            s = _mm_add_epi32(s, _mm_shuffle_epi32(s, 0x4E));
+            s = _mm_add_epi32(s, _mm_shuffle_epi32(s, 0xB1));
+            scales[v * nb + b] = ck_f16(x);
+            offsets[v * nb + b] = 128 * _mm_cvtsi128_si32(s);
+        }
+    }
+}
+
+/// One panel of 8 rows against vectors [v0, v0 + V): out[v * out_stride + r] for r < rows.
+#define Q8_PANEL_BODY(DPBUSD, V)                                                                    \
+    do {                                                                                            \
+        __m256 acc[V];                                                                              \
+        for (int v = 0; v < (V); v++) acc[v] = _mm256_setzero_ps();                                 \
+        for (size_t b = 0; b < nb; b++) {                                                           \
+            const uint8_t *p = panel + b * Q8_PANEL_BLOCK;                                          \
+            /* the next group's rows, which the next repack reads: latency hidden behind this work */ \
+            if (next)                                                                               \
+                for (int r = 0; r < Q8_GROUP; r++)                                                  \
+                    _mm_prefetch((const char *)(next + r * w_stride + b * CK_Q8_0), _MM_HINT_T0);   \
+            __m256i s[V];                                                                           \
+            for (int v = 0; v < (V); v++) s[v] = _mm256_setzero_si256();                            \
+            for (int k = 0; k < 8; k++) {                                                           \
+                const __m256i wk = _mm256_loadu_si256((const __m256i *)(p + k * Q8_CHUNK_BYTES));   \
+                for (int v = 0; v < (V); v++) {                                                     \
+                    const uint8_t *x = a + (v0 + v) * a_stride + b * CK_Q8_0 + 2 + 4 * k;           \
+                    s[v] = DPBUSD(s[v], wk, _mm256_set1_epi32((int)ck_u32(x)));                     \
+                }                                                                                   \
+            }                                                                                       \
+            const __m256 dw = _mm256_loadu_ps(scales + b * Q8_GROUP);                               \
+            for (int v = 0; v < (V); v++) {                                                         \
+                const size_t i = (v0 + v) * nb + b;                                                 \
+                const __m256i sum = _mm256_sub_epi32(s[v], _mm256_set1_epi32(offsets[i]));          \
+                acc[v] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(sum), _mm256_mul_ps(dw, _mm256_set1_ps(da[i])), acc[v]); \
+            }                                                                                       \
+        }                                                                                           \
+        for (int v = 0; v < (V); v++) {                                                             \
+            float *o = out + (v0 + v) * out_stride;                                                 \
+            if (rows >= Q8_GROUP) {                                                                 \
+                _mm256_storeu_ps(o, acc[v]);                                                        \
+            } else {                                                                                \
+                float lanes[Q8_GROUP];                                                              \
+                _mm256_storeu_ps(lanes, acc[v]);                                                    \
+                for (size_t r = 0; r < rows; r++) o[r] = lanes[r];                                  \
+            }                                                                                       \
+        }                                                                                           \
+    } while (0)
+
+#define Q8_PANEL_FN(NAME, TARGET, DPBUSD, V)                                                        \
+    static inline __attribute__((always_inline)) TARGET void NAME(                                 \
+        const uint8_t *panel, const float *scales, size_t nb, size_t rows, const uint8_t *a,        \
+        size_t a_stride, const float *da, const int32_t *offsets, size_t v0, float *out,            \
+        size_t out_stride, const uint8_t *next, size_t w_stride) {                                  \
+        Q8_PANEL_BODY(DPBUSD, V);                                                                   \
+    }
+
+#define Q8_DPBUSD_512(acc, u, s) _mm256_dpbusd_epi32(acc, u, s)
+#define Q8_DPBUSD_AVX(acc, u, s) _mm256_dpbusd_avx_epi32(acc, u, s)
+
+/// The whole matrix for one ISA: `VN` vectors per panel pass, fewer for the last ones.
+#define Q8_MATRIX_FN(NAME, TARGET, DPBUSD, VN)                                                      \
+    Q8_PANEL_FN(NAME##_v1, TARGET, DPBUSD, 1)                                                       \
+    Q8_PANEL_FN(NAME##_v2, TARGET, DPBUSD, 2)                                                       \
+    Q8_PANEL_FN(NAME##_v3, TARGET, DPBUSD, 3)                                                       \
+    Q8_PANEL_FN(NAME##_v4, TARGET, DPBUSD, 4)                                                       \
+    Q8_PANEL_FN(NAME##_vn, TARGET, DPBUSD, VN)                                                      \
+    static TARGET void NAME(const uint8_t *w, size_t w_stride, size_t rows, const uint8_t *a,       \
+                            size_t a_stride, size_t vectors, size_t nb, float *out,                 \
+                            size_t out_stride, uint8_t *panel, float *scales, float *da,            \
+                            int32_t *offsets) {                                                     \
+        q8_prepare(a, a_stride, vectors, nb, da, offsets);                                          \
+        for (size_t r0 = 0; r0 < rows; r0 += Q8_GROUP) {                                            \
+            const size_t group = rows - r0 < Q8_GROUP ? rows - r0 : Q8_GROUP;                       \
+            q8_repack(w + r0 * w_stride, w_stride, group, nb, panel, scales);                       \
+            float *o = out + r0;                                                                    \
+            /* prefetched during the first pass over the vectors (at most 8 rows past the end: */    \
+            /* prefetches never fault) */                                                           \
+            const uint8_t *next = r0 + Q8_GROUP < rows ? w + (r0 + Q8_GROUP) * w_stride : NULL;     \
+            size_t v0 = 0;                                                                          \
+            for (; v0 + (VN) <= vectors; v0 += (VN)) {                                              \
+                NAME##_vn(panel, scales, nb, group, a, a_stride, da, offsets, v0, o, out_stride, next, w_stride); \
+                next = NULL;                                                                        \
+            }                                                                                       \
+            while (v0 < vectors) {                                                                  \
+                const size_t left = vectors - v0, step = left >= 4 ? 4 : left;                      \
+                switch (step) {                                                                     \
+                case 4: NAME##_v4(panel, scales, nb, group, a, a_stride, da, offsets, v0, o, out_stride, next, w_stride); break; \
+                case 3: NAME##_v3(panel, scales, nb, group, a, a_stride, da, offsets, v0, o, out_stride, next, w_stride); break; \
+                case 2: NAME##_v2(panel, scales, nb, group, a, a_stride, da, offsets, v0, o, out_stride, next, w_stride); break; \
+                default: NAME##_v1(panel, scales, nb, group, a, a_stride, da, offsets, v0, o, out_stride, next, w_stride); break; \
+                }                                                                                   \
+                v0 += step;                                                                         \
+                next = NULL;                                                                        \
+            }                                                                                       \
+        }                                                                                           \
+    }
+
+Q8_MATRIX_FN(q8_matrix_avx512vnni, CK_AVX512_VNNI, Q8_DPBUSD_512, 8)
+Q8_MATRIX_FN(q8_matrix_avxvnni, CK_AVX_VNNI, Q8_DPBUSD_AVX, 4)
+
+int ck_matrix_q8_0(const void *w, size_t w_stride, size_t rows, const void *a, size_t a_stride, size_t vectors,
+                   size_t n, float *out, size_t out_stride) {
+    const int isa = ck_int_isa();
+    if (isa == CK_ISA_AVX2 || rows == 0 || vectors == 0 || n % 32 != 0) return 0;
+    const size_t nb = n / 32;
+    // Scratch: the panel and its scales (reused for every group of rows), the activations' scales
+    // and offsets. Sized by the call; freed before returning.
+    const size_t panel_bytes = nb * Q8_PANEL_BLOCK, scale_bytes = nb * Q8_GROUP * sizeof(float);
+    const size_t act_bytes = vectors * nb * (sizeof(float) + sizeof(int32_t));
+    uint8_t *scratch = malloc(panel_bytes + scale_bytes + act_bytes + 64);
+    if (!scratch) return 0;
+    uint8_t *panel = scratch;
+    float *scales = (float *)(scratch + panel_bytes);
+    float *da = (float *)(scratch + panel_bytes + scale_bytes);
+    int32_t *offsets = (int32_t *)(da + vectors * nb);
+    if (isa == CK_ISA_AVX512_VNNI) {
+        q8_matrix_avx512vnni(w, w_stride, rows, a, a_stride, vectors, nb, out, out_stride, panel, scales, da, offsets);
+    } else {
+        q8_matrix_avxvnni(w, w_stride, rows, a, a_stride, vectors, nb, out, out_stride, panel, scales, da, offsets);
+    }
+    free(scratch);
+    return 1;
+}
+
+#else
+
+int ck_matrix_q8_0(const void *w, size_t w_stride, size_t rows, const void *a, size_t a_stride, size_t vectors,
+                   size_t n, float *out, size_t out_stride) {
+    (void)w; (void)w_stride; (void)rows; (void)a; (void)a_stride; (void)vectors; (void)n; (void)out; (void)out_stride;
+    return 0;
+}
+
+#endif
