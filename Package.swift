@@ -382,6 +382,7 @@ let package = Package(
         .executableTarget(
             name: "minos-bench",
             dependencies: [
+                "DataTools",
                 "Routing",
                 "JSON",
                 "JSONRPC",
