@@ -384,6 +384,7 @@ let package = Package(
         .executableTarget(
             name: "minos-bench",
             dependencies: [
+                "DataTools",
                 "Routing",
                 "JSON",
                 "JSONRPC",

@@ -45,12 +45,7 @@ struct EmbedBenchmark: AsyncParsableCommand {
         let engine = Engine(threads: threads, memoryLimit: nil)
         let loaded = try await engine.load(path: path, name: nil, contextLength: nil) { _, _ in }
         let c = loaded.configuration
-        // Texts of two-letter words, each one token of the synthetic vocabulary; the count is checked.
-        let letters = Array("etaoinshrdlucmfwypvbgkjqxz")
-        var rng = SplitMix64(seed: 7)
-        let corpus: [String] = (0..<texts).map { _ in
-            (0..<(tokens - 2)).map { _ in String([letters[Int(rng.next() % 26)], letters[Int(rng.next() % 26)]]) }.joined(separator: " ")
-        }
+        let corpus = Self.texts(count: texts, tokens: tokens) { loaded.tokenizer.encode($0).count }
         let counts = corpus.prefix(8).map { loaded.tokenizer.encode($0).count }
         print("minos-bench embed: \(model ?? "synthetic MiniLM-L6 shape (\(type))")")
         print("\(c.architecture), \(c.blockCount) layers, width \(c.embeddingLength), \(c.headCount) heads, FFN \(c.feedForwardLength), vocabulary \(c.vocabularySize); weights \(loaded.weightEncodings.map(\.description).joined(separator: ", "))")
@@ -69,6 +64,23 @@ struct EmbedBenchmark: AsyncParsableCommand {
             let embedded = Double(calls * size)
             print(String(format: "%10d   %12.1f   %8.0f   %7.2f", size, embedded / seconds, embedded * Double(tokens) / seconds,
                          seconds * 1000 / Double(calls)))
+        }
+    }
+
+    /// `count` seeded texts of random two-letter words, each grown a word at a time until
+    /// `tokenCount` (special tokens included) reaches `tokens`: exactly `tokens` on the synthetic
+    /// vocabulary, where every two-letter word is one token; about that many on a real tokenizer.
+    static func texts(count: Int, tokens: Int, seed: UInt64 = 7, tokenCount: (String) -> Int) -> [String] {
+        let letters = Array("etaoinshrdlucmfwypvbgkjqxz")
+        var rng = SplitMix64(seed: seed)
+        return (0..<count).map { _ in
+            var text = "", words = 0
+            repeat {   // a word is at least one token, so `tokens` words always suffice
+                let word = String([letters[Int(rng.next() % 26)], letters[Int(rng.next() % 26)]])
+                text += text.isEmpty ? word : " " + word
+                words += 1
+            } while words < tokens && tokenCount(text) < tokens
+            return text
         }
     }
 
