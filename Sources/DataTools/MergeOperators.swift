@@ -60,13 +60,59 @@ package enum MergeOperators {
         let k = min(n, max(density > 0 ? 1 : 0, Int((density * Double(n)).rounded())))
         if k >= n { return delta }
         if k == 0 { return [Float](repeating: 0, count: n) }
-        let order = delta.indices.sorted { a, b in
-            let x = abs(delta[a]), y = abs(delta[b])
-            return x != y ? x > y : a < b
-        }
+        // The k-th largest magnitude by selection (linear on average), not a sort: tensors have
+        // millions of entries. Everything above it survives, then the earliest entries equal to it.
+        var magnitudes = delta.map { abs($0) }
+        let threshold = kthLargest(&magnitudes, k)
+        var above = 0
+        for x in delta where abs(x) > threshold { above += 1 }
+        var ties = k - above
         var out = [Float](repeating: 0, count: n)
-        for i in order.prefix(k) { out[i] = delta[i] }
+        for (i, x) in delta.enumerated() {
+            let m = abs(x)
+            if m > threshold {
+                out[i] = x
+            } else if m == threshold, ties > 0 {
+                out[i] = x
+                ties -= 1
+            }
+        }
         return out
+    }
+
+    /// The k-th largest value of `values` (1-based), reordering them: Hoare-style quickselect with
+    /// a median-of-three pivot.
+    static func kthLargest(_ values: inout [Float], _ k: Int) -> Float {
+        precondition(k >= 1 && k <= values.count)
+        let target = k - 1   // index of the answer when sorted descending
+        var low = 0, high = values.count - 1
+        values.withUnsafeMutableBufferPointer { v in
+            while low < high {
+                let mid = low + (high - low) / 2
+                // Median of three as the pivot value.
+                let a = v[low], b = v[mid], c = v[high]
+                let pivot = max(min(a, b), min(max(a, b), c))
+                var i = low, j = high
+                while i <= j {
+                    while v[i] > pivot { i += 1 }
+                    while v[j] < pivot { j -= 1 }
+                    if i <= j {
+                        v.swapAt(i, j)
+                        i += 1
+                        j -= 1
+                    }
+                }
+                // Now v[low...j] >= pivot >= v[i...high], and v[j+1..<i] == pivot.
+                if target <= j {
+                    high = j
+                } else if target >= i {
+                    low = i
+                } else {
+                    return
+                }
+            }
+        }
+        return values[target]
     }
 
     /// TIES sign election: per element, the sign (+1, −1 or 0) of Σ wᵢ·δᵢ (the summed mass).

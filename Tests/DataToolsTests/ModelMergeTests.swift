@@ -60,6 +60,23 @@ struct MergeOperatorTests {
         #expect(MergeOperators.trim([0.1, -3], density: 1) == [0.1, -3])
     }
 
+    @Test("TIES trim by selection keeps exactly what a full sort keeps, ties to the earlier index",
+          arguments: [0.0, 0.01, 0.2, 0.5, 0.77, 1.0])
+    func trimMatchesSort(density: Double) {
+        var generator = SplitMix64(seed: 11)
+        for n in [1, 2, 7, 100, 2049] {
+            // Few distinct magnitudes, both signs: many ties at the cut.
+            let delta = (0..<n).map { _ in Float(Int(generator.next() % 9) - 4) * 0.25 }
+            let k = min(n, max(density > 0 ? 1 : 0, Int((density * Double(n)).rounded())))
+            let order = delta.indices.sorted { a, b in
+                abs(delta[a]) != abs(delta[b]) ? abs(delta[a]) > abs(delta[b]) : a < b
+            }
+            var expected = [Float](repeating: 0, count: n)
+            for i in order.prefix(k) { expected[i] = delta[i] }
+            #expect(MergeOperators.trim(delta, density: density) == expected, "n \(n)")
+        }
+    }
+
     @Test("TIES elects the sign of the weighted mass and averages the agreeing entries")
     func signElection() {
         let deltas: [[Float]] = [[1, -2, 0, 4], [-3, 1, 2, -1]]
