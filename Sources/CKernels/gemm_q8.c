@@ -14,7 +14,9 @@
 // arithmetic throughout, then one f32 FMA per block with scale d_w[r] * d_a. The result equals
 // the row kernel's up to the order of the f32 additions.
 //
-// AVX-512 VNNI runs 8 vectors per panel pass (32 registers); AVX-VNNI runs 4 (16 registers).
+// AVX-512 VNNI runs 8 vectors per panel pass (32 registers); AVX-VNNI runs 4 (16 registers); AVX2,
+// without vpdpbusd, multiplies |w| by the activation carrying w's sign (vpmaddubsw, as the row
+// kernels do) and widens the int16 pairs (vpmaddwd), 4 vectors per pass.
 
 #include <stdlib.h>
 #include "ck_vnni.h"
@@ -26,10 +28,12 @@ enum { Q8_GROUP = 8, Q8_CHUNK_BYTES = 32, Q8_PANEL_BLOCK = Q8_GROUP * Q8_CHUNK_B
 
 /// Repacks 8 rows (repeating the last of `rows` real ones) of `nb` blocks into `panel` and their
 /// scales, as f32, into `scales` (8 per block).
-CK_INLINE void q8_repack(const uint8_t *w, size_t w_stride, size_t rows, size_t nb, uint8_t *panel, float *scales) {
+/// With `unsigned_codes` (the VNNI paths) each code gets +128 (its top bit flipped).
+CK_INLINE void q8_repack(const uint8_t *w, size_t w_stride, size_t rows, size_t nb, uint8_t *panel, float *scales,
+                         const int unsigned_codes) {
     const uint8_t *row[Q8_GROUP];
     for (size_t r = 0; r < Q8_GROUP; r++) row[r] = w + (r < rows ? r : rows - 1) * w_stride;
-    const __m256i flip = _mm256_set1_epi8((char)0x80);
+    const __m256i flip = _mm256_set1_epi8(unsigned_codes ? (char)0x80 : 0);
     for (size_t b = 0; b < nb; b++) {
         __m256i q[Q8_GROUP];
         for (size_t r = 0; r < Q8_GROUP; r++) {
@@ -58,8 +62,10 @@ CK_INLINE void q8_repack(const uint8_t *w, size_t w_stride, size_t rows, size_t 
     }
 }
 
-/// Per activation block: its scale as f32 and 128 times the sum of its codes.
-CK_INLINE void q8_prepare(const uint8_t *a, size_t a_stride, size_t vectors, size_t nb, float *scales, int32_t *offsets) {
+/// Per activation block: its scale as f32 and 128 times the sum of its codes (0 without
+/// `unsigned_codes`: the AVX2 path multiplies signed codes).
+CK_INLINE void q8_prepare(const uint8_t *a, size_t a_stride, size_t vectors, size_t nb, float *scales, int32_t *offsets,
+                          const int unsigned_codes) {
     for (size_t v = 0; v < vectors; v++) {
         for (size_t b = 0; b < nb; b++) {
             const uint8_t *x = a + v * a_stride + b * CK_Q8_0;
@@ -71,7 +77,7 @@ CK_INLINE void q8_prepare(const uint8_t *a, size_t a_stride, size_t vectors, siz
             s = _mm_add_epi32(s, _mm_shuffle_epi32(s, 0x4E));
             s = _mm_add_epi32(s, _mm_shuffle_epi32(s, 0xB1));
             scales[v * nb + b] = ck_f16(x);
-            offsets[v * nb + b] = 128 * _mm_cvtsi128_si32(s);
+            offsets[v * nb + b] = unsigned_codes ? 128 * _mm_cvtsi128_si32(s) : 0;
         }
     }
 }
@@ -125,9 +131,14 @@ CK_INLINE void q8_prepare(const uint8_t *a, size_t a_stride, size_t vectors, siz
 
 #define Q8_DPBUSD_512(acc, u, s) _mm256_dpbusd_epi32(acc, u, s)
 #define Q8_DPBUSD_AVX(acc, u, s) _mm256_dpbusd_avx_epi32(acc, u, s)
+/// AVX2 has no vpdpbusd: |w| times a with w's sign, in int16 pairs that cannot saturate (codes
+/// within ±127 on one side, |w| ≤ 128 on the other), then widened pairwise to int32.
+#define Q8_DPBUSD_AVX2(acc, w, s)                                                                   \
+    _mm256_add_epi32(acc, _mm256_madd_epi16(_mm256_maddubs_epi16(_mm256_sign_epi8(w, w), _mm256_sign_epi8(s, w)), \
+                                            _mm256_set1_epi16(1)))
 
 /// The whole matrix for one ISA: `VN` vectors per panel pass, fewer for the last ones.
-#define Q8_MATRIX_FN(NAME, TARGET, DPBUSD, VN)                                                      \
+#define Q8_MATRIX_FN(NAME, TARGET, DPBUSD, VN, UNSIGNED)                                                      \
     Q8_PANEL_FN(NAME##_v1, TARGET, DPBUSD, 1)                                                       \
     Q8_PANEL_FN(NAME##_v2, TARGET, DPBUSD, 2)                                                       \
     Q8_PANEL_FN(NAME##_v3, TARGET, DPBUSD, 3)                                                       \
@@ -137,10 +148,10 @@ CK_INLINE void q8_prepare(const uint8_t *a, size_t a_stride, size_t vectors, siz
                             size_t a_stride, size_t vectors, size_t nb, float *out,                 \
                             size_t out_stride, uint8_t *panel, float *scales, float *da,            \
                             int32_t *offsets) {                                                     \
-        q8_prepare(a, a_stride, vectors, nb, da, offsets);                                          \
+        q8_prepare(a, a_stride, vectors, nb, da, offsets, UNSIGNED);                                \
         for (size_t r0 = 0; r0 < rows; r0 += Q8_GROUP) {                                            \
             const size_t group = rows - r0 < Q8_GROUP ? rows - r0 : Q8_GROUP;                       \
-            q8_repack(w + r0 * w_stride, w_stride, group, nb, panel, scales);                       \
+            q8_repack(w + r0 * w_stride, w_stride, group, nb, panel, scales, UNSIGNED);             \
             float *o = out + r0;                                                                    \
             /* prefetched during the first pass over the vectors (at most 8 rows past the end: */    \
             /* prefetches never fault) */                                                           \
@@ -164,13 +175,14 @@ CK_INLINE void q8_prepare(const uint8_t *a, size_t a_stride, size_t vectors, siz
         }                                                                                           \
     }
 
-Q8_MATRIX_FN(q8_matrix_avx512vnni, CK_AVX512_VNNI, Q8_DPBUSD_512, 8)
-Q8_MATRIX_FN(q8_matrix_avxvnni, CK_AVX_VNNI, Q8_DPBUSD_AVX, 4)
+Q8_MATRIX_FN(q8_matrix_avx512vnni, CK_AVX512_VNNI, Q8_DPBUSD_512, 8, 1)
+Q8_MATRIX_FN(q8_matrix_avxvnni, CK_AVX_VNNI, Q8_DPBUSD_AVX, 4, 1)
+Q8_MATRIX_FN(q8_matrix_avx2, CK_AVX2, Q8_DPBUSD_AVX2, 4, 0)
 
 int ck_matrix_q8_0(const void *w, size_t w_stride, size_t rows, const void *a, size_t a_stride, size_t vectors,
                    size_t n, float *out, size_t out_stride) {
     const int isa = ck_int_isa();
-    if (isa == CK_ISA_AVX2 || rows == 0 || vectors == 0 || n % 32 != 0) return 0;
+    if (rows == 0 || vectors == 0 || n % 32 != 0) return 0;
     const size_t nb = n / 32;
     // Scratch: the panel and its scales (reused for every group of rows), the activations' scales
     // and offsets. Sized by the call; freed before returning.
@@ -184,8 +196,10 @@ int ck_matrix_q8_0(const void *w, size_t w_stride, size_t rows, const void *a, s
     int32_t *offsets = (int32_t *)(da + vectors * nb);
     if (isa == CK_ISA_AVX512_VNNI) {
         q8_matrix_avx512vnni(w, w_stride, rows, a, a_stride, vectors, nb, out, out_stride, panel, scales, da, offsets);
-    } else {
+    } else if (isa == CK_ISA_AVX_VNNI) {
         q8_matrix_avxvnni(w, w_stride, rows, a, a_stride, vectors, nb, out, out_stride, panel, scales, da, offsets);
+    } else {
+        q8_matrix_avx2(w, w_stride, rows, a, a_stride, vectors, nb, out, out_stride, panel, scales, da, offsets);
     }
     free(scratch);
     return 1;

@@ -204,7 +204,7 @@ public enum FastDot {
 
     // MARK: - Matrices
 
-    /// Vectors from which `matrix` takes a whole-matrix kernel where there is one (Q8_0 on VNNI).
+    /// Vectors from which `matrix` takes a whole-matrix kernel where there is one (Q8_0).
     public static let matrixMinimumVectors = 8
 
     /// `results[v * resultStride + r] = W[r] · activation v` for every `r` in `rows` (a range of the
@@ -221,8 +221,8 @@ public enum FastDot {
             preconditionFailure("FastDot.matrix: \(columns) columns is not a whole number of \(type) blocks")
         }
         precondition(rows.lowerBound >= 0 && vectors >= 0)
-        // Q8_0 prefill on VNNI: rows as lanes of a repacked panel (CKernels' gemm_q8.c); with few
-        // vectors the repacking does not pay and the tiles below run.
+        // Q8_0 prefill: rows as lanes of a repacked panel (CKernels' gemm_q8.c); with few vectors
+        // the repacking does not pay and the tiles below run.
         if tier == .simd, type == .q8_0, vectors >= matrixMinimumVectors, !rows.isEmpty,
            ck_matrix_q8_0(weights + rows.lowerBound * rowBytes, rowBytes, rows.count, activations, activationBytes, vectors,
                           columns, results + rows.lowerBound, resultStride) != 0 {

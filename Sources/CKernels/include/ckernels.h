@@ -79,11 +79,12 @@ void ck_quantize_q8_0(const float *x, void *out, size_t n);
 void ck_quantize_q8_1(const float *x, void *out, size_t n);
 void ck_quantize_q8_K(const float *x, void *out, size_t n);
 
-// MARK: Matrices on VNNI
+// MARK: Whole matrices
 
 /// Q8_0 weights (`rows` rows of `n` elements, `w_stride` bytes apart) times `vectors` Q8_0
 /// activation vectors (`a_stride` bytes apart): out[v * out_stride + r] = dot(row r, vector v).
-/// Returns 0 and writes nothing when the CPU path has no VNNI (the caller uses the tiles).
+/// Returns 0 and writes nothing when it cannot take the call (n not whole blocks, no memory for
+/// its scratch); the caller then uses the tiles.
 int ck_matrix_q8_0(const void *w, size_t w_stride, size_t rows, const void *a, size_t a_stride, size_t vectors,
                    size_t n, float *out, size_t out_stride);
 
