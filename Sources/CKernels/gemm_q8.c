@@ -1,5 +1,8 @@
-// Q8_0 weights times Q8_0 activations for prefill, on CPUs with VNNI (vpdpbusd): the q8 path's
-// matrix kernel for many vectors at once (FastDot.matrix, Sources/Kernels/SIMDDot.swift).
+// The 32-element block types (Q8_0, Q4_0, Q5_0, IQ4_NL against Q8_0 activations; Q4_1, Q5_1
+// against Q8_1) for prefill: the q8 path's matrix kernel for many vectors at once (FastDot.matrix,
+// Sources/Kernels/SIMDDot.swift). Each block is unpacked to 32 signed codes while repacking (nibbles
+// less their offset, fifth bits, IQ4_NL's table), so one compute loop serves every type; Q4_1 and
+// Q5_1 add their block minimum times the activation block's stored sum.
 //
 // The 4x4 tiles (tiles.c) fold every (row, vector) block product into shared lanes with shuffles
 // before they can scale it; here the rows are the lanes from the start. Eight weight rows are
@@ -26,20 +29,51 @@
 
 enum { Q8_GROUP = 8, Q8_CHUNK_BYTES = 32, Q8_PANEL_BLOCK = Q8_GROUP * Q8_CHUNK_BYTES };
 
-/// Repacks 8 rows (repeating the last of `rows` real ones) of `nb` blocks into `panel` and their
-/// scales, as f32, into `scales` (8 per block).
-/// With `unsigned_codes` (the VNNI paths) each code gets +128 (its top bit flipped).
-CK_INLINE void q8_repack(const uint8_t *w, size_t w_stride, size_t rows, size_t nb, uint8_t *panel, float *scales,
-                         const int unsigned_codes) {
+enum { Q8_T_Q8_0, Q8_T_Q4_0, Q8_T_Q4_1, Q8_T_Q5_0, Q8_T_Q5_1, Q8_T_IQ4_NL };
+
+static const int8_t q8_iq4_table[16] = {-127, -104, -83, -65, -49, -35, -22, -10, 1, 13, 25, 38, 53, 69, 89, 113};
+
+/// Bytes of one block of `type`.
+CK_INLINE size_t q8_block_bytes(const int type) {
+    return type == Q8_T_Q8_0 ? CK_Q8_0 : type == Q8_T_Q4_0 ? CK_Q4_0 : type == Q8_T_Q4_1 ? CK_Q4_1
+         : type == Q8_T_Q5_0 ? CK_Q5_0 : type == Q8_T_Q5_1 ? CK_Q5_1 : 18;
+}
+
+/// Whether `type` has a block minimum (and so takes Q8_1 activations).
+CK_INLINE int q8_has_min(const int type) { return type == Q8_T_Q4_1 || type == Q8_T_Q5_1; }
+
+/// A block's 32 codes as signed bytes, element order (what the block's scale multiplies).
+CK_INLINE __m256i q8_codes(const int type, const uint8_t *x) {
+    switch (type) {
+    case Q8_T_Q8_0: return ck_load256(x + 2);
+    case Q8_T_Q4_0: return _mm256_sub_epi8(ck_legacy_nibbles(x + 2), _mm256_set1_epi8(8));
+    case Q8_T_Q4_1: return ck_legacy_nibbles(x + 4);
+    case Q8_T_Q5_0:
+        return _mm256_sub_epi8(_mm256_or_si256(ck_legacy_nibbles(x + 6), ck_fifth_bits(ck_u32(x + 2))), _mm256_set1_epi8(16));
+    case Q8_T_Q5_1: return _mm256_or_si256(ck_legacy_nibbles(x + 8), ck_fifth_bits(ck_u32(x + 4)));
+    default: {
+        const __m256i table = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)q8_iq4_table));
+        return _mm256_shuffle_epi8(table, ck_legacy_nibbles(x + 2));
+    }
+    }
+}
+
+/// Repacks 8 rows (repeating the last of `rows` real ones) of `nb` blocks of `type` into `panel`,
+/// their scales as f32 into `scales` and, for types with one, their minimums into `mins` (8 per
+/// block each). With `unsigned_codes` (the VNNI paths) each code gets +128 (its top bit flipped).
+CK_INLINE void q8_repack(const int type, const uint8_t *w, size_t w_stride, size_t rows, size_t nb, uint8_t *panel,
+                         float *scales, float *mins, const int unsigned_codes) {
+    const size_t bytes = q8_block_bytes(type);
     const uint8_t *row[Q8_GROUP];
     for (size_t r = 0; r < Q8_GROUP; r++) row[r] = w + (r < rows ? r : rows - 1) * w_stride;
     const __m256i flip = _mm256_set1_epi8(unsigned_codes ? (char)0x80 : 0);
     for (size_t b = 0; b < nb; b++) {
         __m256i q[Q8_GROUP];
         for (size_t r = 0; r < Q8_GROUP; r++) {
-            const uint8_t *x = row[r] + b * CK_Q8_0;
+            const uint8_t *x = row[r] + b * bytes;
             scales[b * Q8_GROUP + r] = ck_f16(x);
-            q[r] = _mm256_xor_si256(ck_load256(x + 2), flip);
+            if (q8_has_min(type)) mins[b * Q8_GROUP + r] = ck_f16(x + 2);
+            q[r] = _mm256_xor_si256(q8_codes(type, x), flip);
         }
         // 8x8 transpose of dwords: unpack pairs, then quadruples, then halves.
         const __m256i t0 = _mm256_unpacklo_epi32(q[0], q[1]), t1 = _mm256_unpackhi_epi32(q[0], q[1]);
@@ -62,14 +96,17 @@ CK_INLINE void q8_repack(const uint8_t *w, size_t w_stride, size_t rows, size_t 
     }
 }
 
-/// Per activation block: its scale as f32 and 128 times the sum of its codes (0 without
-/// `unsigned_codes`: the AVX2 path multiplies signed codes).
+/// Per activation block (Q8_0, or Q8_1 with `with_sum`): its scale as f32, 128 times the sum of
+/// its codes (0 without `unsigned_codes`: the AVX2 path multiplies signed codes), and for Q8_1 its
+/// stored scaled sum as f32 (what a block minimum multiplies).
 CK_INLINE void q8_prepare(const uint8_t *a, size_t a_stride, size_t vectors, size_t nb, float *scales, int32_t *offsets,
-                          const int unsigned_codes) {
+                          float *sums, const int with_sum, const int unsigned_codes) {
+    const size_t bytes = with_sum ? CK_Q8_1 : CK_Q8_0, codes = with_sum ? 4 : 2;
     for (size_t v = 0; v < vectors; v++) {
         for (size_t b = 0; b < nb; b++) {
-            const uint8_t *x = a + v * a_stride + b * CK_Q8_0;
-            const __m256i q = ck_load256(x + 2);
+            const uint8_t *x = a + v * a_stride + b * bytes;
+            if (with_sum) sums[v * nb + b] = ck_f16(x + 2);
+            const __m256i q = ck_load256(x + codes);
             // Sum of 32 signed bytes: widen to int16 pairs with maddubs against ones, then to int32.
             const __m256i pairs = _mm256_maddubs_epi16(_mm256_set1_epi8(1), q);
             const __m256i quads = _mm256_madd_epi16(pairs, _mm256_set1_epi16(1));
@@ -87,18 +124,20 @@ CK_INLINE void q8_prepare(const uint8_t *a, size_t a_stride, size_t vectors, siz
     do {                                                                                            \
         __m256 acc[V];                                                                              \
         for (int v = 0; v < (V); v++) acc[v] = _mm256_setzero_ps();                                 \
+        const size_t abytes = q8_has_min(type) ? CK_Q8_1 : CK_Q8_0, acodes = q8_has_min(type) ? 4 : 2; \
+        const size_t wbytes = q8_block_bytes(type);                                                 \
         for (size_t b = 0; b < nb; b++) {                                                           \
             const uint8_t *p = panel + b * Q8_PANEL_BLOCK;                                          \
             /* the next group's rows, which the next repack reads: latency hidden behind this work */ \
             if (next)                                                                               \
                 for (int r = 0; r < Q8_GROUP; r++)                                                  \
-                    _mm_prefetch((const char *)(next + r * w_stride + b * CK_Q8_0), _MM_HINT_T0);   \
+                    _mm_prefetch((const char *)(next + r * w_stride + b * wbytes), _MM_HINT_T0);    \
             __m256i s[V];                                                                           \
             for (int v = 0; v < (V); v++) s[v] = _mm256_setzero_si256();                            \
             for (int k = 0; k < 8; k++) {                                                           \
                 const __m256i wk = _mm256_loadu_si256((const __m256i *)(p + k * Q8_CHUNK_BYTES));   \
                 for (int v = 0; v < (V); v++) {                                                     \
-                    const uint8_t *x = a + (v0 + v) * a_stride + b * CK_Q8_0 + 2 + 4 * k;           \
+                    const uint8_t *x = a + (v0 + v) * a_stride + b * abytes + acodes + 4 * k;       \
                     s[v] = DPBUSD(s[v], wk, _mm256_set1_epi32((int)ck_u32(x)));                     \
                 }                                                                                   \
             }                                                                                       \
@@ -107,6 +146,8 @@ CK_INLINE void q8_prepare(const uint8_t *a, size_t a_stride, size_t vectors, siz
                 const size_t i = (v0 + v) * nb + b;                                                 \
                 const __m256i sum = _mm256_sub_epi32(s[v], _mm256_set1_epi32(offsets[i]));          \
                 acc[v] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(sum), _mm256_mul_ps(dw, _mm256_set1_ps(da[i])), acc[v]); \
+                if (q8_has_min(type))                                                               \
+                    acc[v] = _mm256_fmadd_ps(_mm256_loadu_ps(mins + b * Q8_GROUP), _mm256_set1_ps(sa[i]), acc[v]); \
             }                                                                                       \
         }                                                                                           \
         for (int v = 0; v < (V); v++) {                                                             \
@@ -123,9 +164,10 @@ CK_INLINE void q8_prepare(const uint8_t *a, size_t a_stride, size_t vectors, siz
 
 #define Q8_PANEL_FN(NAME, TARGET, DPBUSD, V)                                                        \
     static inline __attribute__((always_inline)) TARGET void NAME(                                 \
-        const uint8_t *panel, const float *scales, size_t nb, size_t rows, const uint8_t *a,        \
-        size_t a_stride, const float *da, const int32_t *offsets, size_t v0, float *out,            \
-        size_t out_stride, const uint8_t *next, size_t w_stride) {                                  \
+        const int type, const uint8_t *panel, const float *scales, const float *mins, size_t nb,    \
+        size_t rows, const uint8_t *a, size_t a_stride, const float *da, const int32_t *offsets,    \
+        const float *sa, size_t v0, float *out, size_t out_stride, const uint8_t *next,             \
+        size_t w_stride) {                                                                          \
         Q8_PANEL_BODY(DPBUSD, V);                                                                   \
     }
 
@@ -137,41 +179,54 @@ CK_INLINE void q8_prepare(const uint8_t *a, size_t a_stride, size_t vectors, siz
     _mm256_add_epi32(acc, _mm256_madd_epi16(_mm256_maddubs_epi16(_mm256_sign_epi8(w, w), _mm256_sign_epi8(s, w)), \
                                             _mm256_set1_epi16(1)))
 
-/// The whole matrix for one ISA: `VN` vectors per panel pass, fewer for the last ones.
-#define Q8_MATRIX_FN(NAME, TARGET, DPBUSD, VN, UNSIGNED)                                                      \
+/// The whole matrix for one ISA and type: `VN` vectors per panel pass, fewer for the last ones.
+#define Q8_CALL(FN) FN(type, panel, scales, mins, nb, group, a, a_stride, da, offsets, sa, v0, o, out_stride, next, w_stride)
+#define Q8_MATRIX_FN(NAME, TARGET, DPBUSD, VN, UNSIGNED)                                            \
     Q8_PANEL_FN(NAME##_v1, TARGET, DPBUSD, 1)                                                       \
     Q8_PANEL_FN(NAME##_v2, TARGET, DPBUSD, 2)                                                       \
     Q8_PANEL_FN(NAME##_v3, TARGET, DPBUSD, 3)                                                       \
     Q8_PANEL_FN(NAME##_v4, TARGET, DPBUSD, 4)                                                       \
     Q8_PANEL_FN(NAME##_vn, TARGET, DPBUSD, VN)                                                      \
-    static TARGET void NAME(const uint8_t *w, size_t w_stride, size_t rows, const uint8_t *a,       \
-                            size_t a_stride, size_t vectors, size_t nb, float *out,                 \
-                            size_t out_stride, uint8_t *panel, float *scales, float *da,            \
-                            int32_t *offsets) {                                                     \
-        q8_prepare(a, a_stride, vectors, nb, da, offsets, UNSIGNED);                                \
+    static inline __attribute__((always_inline)) TARGET void NAME##_typed(                         \
+        const int type, const uint8_t *w, size_t w_stride, size_t rows, const uint8_t *a,           \
+        size_t a_stride, size_t vectors, size_t nb, float *out, size_t out_stride, uint8_t *panel,  \
+        float *scales, float *mins, float *da, int32_t *offsets, float *sa) {                       \
+        q8_prepare(a, a_stride, vectors, nb, da, offsets, sa, q8_has_min(type), UNSIGNED);          \
         for (size_t r0 = 0; r0 < rows; r0 += Q8_GROUP) {                                            \
             const size_t group = rows - r0 < Q8_GROUP ? rows - r0 : Q8_GROUP;                       \
-            q8_repack(w + r0 * w_stride, w_stride, group, nb, panel, scales, UNSIGNED);             \
+            q8_repack(type, w + r0 * w_stride, w_stride, group, nb, panel, scales, mins, UNSIGNED); \
             float *o = out + r0;                                                                    \
             /* prefetched during the first pass over the vectors (at most 8 rows past the end: */    \
             /* prefetches never fault) */                                                           \
             const uint8_t *next = r0 + Q8_GROUP < rows ? w + (r0 + Q8_GROUP) * w_stride : NULL;     \
             size_t v0 = 0;                                                                          \
             for (; v0 + (VN) <= vectors; v0 += (VN)) {                                              \
-                NAME##_vn(panel, scales, nb, group, a, a_stride, da, offsets, v0, o, out_stride, next, w_stride); \
+                Q8_CALL(NAME##_vn);                                                                 \
                 next = NULL;                                                                        \
             }                                                                                       \
             while (v0 < vectors) {                                                                  \
                 const size_t left = vectors - v0, step = left >= 4 ? 4 : left;                      \
                 switch (step) {                                                                     \
-                case 4: NAME##_v4(panel, scales, nb, group, a, a_stride, da, offsets, v0, o, out_stride, next, w_stride); break; \
-                case 3: NAME##_v3(panel, scales, nb, group, a, a_stride, da, offsets, v0, o, out_stride, next, w_stride); break; \
-                case 2: NAME##_v2(panel, scales, nb, group, a, a_stride, da, offsets, v0, o, out_stride, next, w_stride); break; \
-                default: NAME##_v1(panel, scales, nb, group, a, a_stride, da, offsets, v0, o, out_stride, next, w_stride); break; \
+                case 4: Q8_CALL(NAME##_v4); break;                                                  \
+                case 3: Q8_CALL(NAME##_v3); break;                                                  \
+                case 2: Q8_CALL(NAME##_v2); break;                                                  \
+                default: Q8_CALL(NAME##_v1); break;                                                 \
                 }                                                                                   \
                 v0 += step;                                                                         \
                 next = NULL;                                                                        \
             }                                                                                       \
+        }                                                                                           \
+    }                                                                                               \
+    static TARGET void NAME(int type, const uint8_t *w, size_t w_stride, size_t rows, const uint8_t *a, \
+                            size_t a_stride, size_t vectors, size_t nb, float *out, size_t out_stride, \
+                            uint8_t *panel, float *scales, float *mins, float *da, int32_t *offsets, float *sa) { \
+        switch (type) {                                                                             \
+        case Q8_T_Q8_0: NAME##_typed(Q8_T_Q8_0, w, w_stride, rows, a, a_stride, vectors, nb, out, out_stride, panel, scales, mins, da, offsets, sa); break; \
+        case Q8_T_Q4_0: NAME##_typed(Q8_T_Q4_0, w, w_stride, rows, a, a_stride, vectors, nb, out, out_stride, panel, scales, mins, da, offsets, sa); break; \
+        case Q8_T_Q4_1: NAME##_typed(Q8_T_Q4_1, w, w_stride, rows, a, a_stride, vectors, nb, out, out_stride, panel, scales, mins, da, offsets, sa); break; \
+        case Q8_T_Q5_0: NAME##_typed(Q8_T_Q5_0, w, w_stride, rows, a, a_stride, vectors, nb, out, out_stride, panel, scales, mins, da, offsets, sa); break; \
+        case Q8_T_Q5_1: NAME##_typed(Q8_T_Q5_1, w, w_stride, rows, a, a_stride, vectors, nb, out, out_stride, panel, scales, mins, da, offsets, sa); break; \
+        default: NAME##_typed(Q8_T_IQ4_NL, w, w_stride, rows, a, a_stride, vectors, nb, out, out_stride, panel, scales, mins, da, offsets, sa); break; \
         }                                                                                           \
     }
 
@@ -179,38 +234,62 @@ Q8_MATRIX_FN(q8_matrix_avx512vnni, CK_AVX512_VNNI, Q8_DPBUSD_512, 8, 1)
 Q8_MATRIX_FN(q8_matrix_avxvnni, CK_AVX_VNNI, Q8_DPBUSD_AVX, 4, 1)
 Q8_MATRIX_FN(q8_matrix_avx2, CK_AVX2, Q8_DPBUSD_AVX2, 4, 0)
 
-int ck_matrix_q8_0(const void *w, size_t w_stride, size_t rows, const void *a, size_t a_stride, size_t vectors,
-                   size_t n, float *out, size_t out_stride) {
+/// The exported entry for one type: scratch, then the widest path there is.
+static int q8_matrix(int type, const void *w, size_t w_stride, size_t rows, const void *a, size_t a_stride,
+                     size_t vectors, size_t n, float *out, size_t out_stride) {
     const int isa = ck_int_isa();
     if (rows == 0 || vectors == 0 || n % 32 != 0) return 0;
     const size_t nb = n / 32;
-    // Scratch: the panel and its scales (reused for every group of rows), the activations' scales
-    // and offsets. Sized by the call; freed before returning.
+    // Scratch: the panel, its scales and minimums (reused for every group of rows), the
+    // activations' scales, offsets and sums. Sized by the call; freed before returning.
     const size_t panel_bytes = nb * Q8_PANEL_BLOCK, scale_bytes = nb * Q8_GROUP * sizeof(float);
-    const size_t act_bytes = vectors * nb * (sizeof(float) + sizeof(int32_t));
-    uint8_t *scratch = malloc(panel_bytes + scale_bytes + act_bytes + 64);
+    const size_t act_bytes = vectors * nb * (2 * sizeof(float) + sizeof(int32_t));
+    uint8_t *scratch = malloc(panel_bytes + 2 * scale_bytes + act_bytes + 64);
     if (!scratch) return 0;
     uint8_t *panel = scratch;
     float *scales = (float *)(scratch + panel_bytes);
-    float *da = (float *)(scratch + panel_bytes + scale_bytes);
-    int32_t *offsets = (int32_t *)(da + vectors * nb);
+    float *mins = scales + nb * Q8_GROUP;
+    float *da = mins + nb * Q8_GROUP;
+    float *sa = da + vectors * nb;
+    int32_t *offsets = (int32_t *)(sa + vectors * nb);
     if (isa == CK_ISA_AVX512_VNNI) {
-        q8_matrix_avx512vnni(w, w_stride, rows, a, a_stride, vectors, nb, out, out_stride, panel, scales, da, offsets);
+        q8_matrix_avx512vnni(type, w, w_stride, rows, a, a_stride, vectors, nb, out, out_stride, panel, scales, mins, da, offsets, sa);
     } else if (isa == CK_ISA_AVX_VNNI) {
-        q8_matrix_avxvnni(w, w_stride, rows, a, a_stride, vectors, nb, out, out_stride, panel, scales, da, offsets);
+        q8_matrix_avxvnni(type, w, w_stride, rows, a, a_stride, vectors, nb, out, out_stride, panel, scales, mins, da, offsets, sa);
     } else {
-        q8_matrix_avx2(w, w_stride, rows, a, a_stride, vectors, nb, out, out_stride, panel, scales, da, offsets);
+        q8_matrix_avx2(type, w, w_stride, rows, a, a_stride, vectors, nb, out, out_stride, panel, scales, mins, da, offsets, sa);
     }
     free(scratch);
     return 1;
 }
 
+#define Q8_EXPORT(NAME, TYPE)                                                                       \
+    int NAME(const void *w, size_t w_stride, size_t rows, const void *a, size_t a_stride, size_t vectors, \
+             size_t n, float *out, size_t out_stride) {                                             \
+        return q8_matrix(TYPE, w, w_stride, rows, a, a_stride, vectors, n, out, out_stride);        \
+    }
+
+Q8_EXPORT(ck_matrix_q8_0, Q8_T_Q8_0)
+Q8_EXPORT(ck_matrix_q4_0, Q8_T_Q4_0)
+Q8_EXPORT(ck_matrix_q4_1, Q8_T_Q4_1)
+Q8_EXPORT(ck_matrix_q5_0, Q8_T_Q5_0)
+Q8_EXPORT(ck_matrix_q5_1, Q8_T_Q5_1)
+Q8_EXPORT(ck_matrix_iq4_nl, Q8_T_IQ4_NL)
+
 #else
 
-int ck_matrix_q8_0(const void *w, size_t w_stride, size_t rows, const void *a, size_t a_stride, size_t vectors,
-                   size_t n, float *out, size_t out_stride) {
-    (void)w; (void)w_stride; (void)rows; (void)a; (void)a_stride; (void)vectors; (void)n; (void)out; (void)out_stride;
-    return 0;
-}
+#define Q8_EXPORT(NAME)                                                                             \
+    int NAME(const void *w, size_t w_stride, size_t rows, const void *a, size_t a_stride, size_t vectors, \
+             size_t n, float *out, size_t out_stride) {                                             \
+        (void)w; (void)w_stride; (void)rows; (void)a; (void)a_stride; (void)vectors; (void)n; (void)out; (void)out_stride; \
+        return 0;                                                                                   \
+    }
+
+Q8_EXPORT(ck_matrix_q8_0)
+Q8_EXPORT(ck_matrix_q4_0)
+Q8_EXPORT(ck_matrix_q4_1)
+Q8_EXPORT(ck_matrix_q5_0)
+Q8_EXPORT(ck_matrix_q5_1)
+Q8_EXPORT(ck_matrix_iq4_nl)
 
 #endif

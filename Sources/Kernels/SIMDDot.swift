@@ -204,8 +204,24 @@ public enum FastDot {
 
     // MARK: - Matrices
 
-    /// Vectors from which `matrix` takes a whole-matrix kernel where there is one (Q8_0).
+    /// Vectors from which `matrix` takes a whole-matrix kernel where there is one (the 32-element
+    /// block types).
     public static let matrixMinimumVectors = 8
+
+    typealias MatrixKernel = @convention(c) (UnsafeRawPointer?, Int, Int, UnsafeRawPointer?, Int, Int, Int,
+                                             UnsafeMutablePointer<Float>?, Int) -> Int32
+
+    static func matrixKernel(_ type: GGMLType) -> MatrixKernel? {
+        switch type {
+        case .q8_0: return ck_matrix_q8_0
+        case .q4_0: return ck_matrix_q4_0
+        case .q4_1: return ck_matrix_q4_1
+        case .q5_0: return ck_matrix_q5_0
+        case .q5_1: return ck_matrix_q5_1
+        case .iq4_nl: return ck_matrix_iq4_nl
+        default: return nil
+        }
+    }
 
     /// `results[v * resultStride + r] = W[r] · activation v` for every `r` in `rows` (a range of the
     /// matrix's rows, so callers can split a matrix across threads) and `v` in `0..<vectors`.
@@ -221,11 +237,11 @@ public enum FastDot {
             preconditionFailure("FastDot.matrix: \(columns) columns is not a whole number of \(type) blocks")
         }
         precondition(rows.lowerBound >= 0 && vectors >= 0)
-        // Q8_0 prefill: rows as lanes of a repacked panel (CKernels' gemm_q8.c); with few vectors
-        // the repacking does not pay and the tiles below run.
-        if tier == .simd, type == .q8_0, vectors >= matrixMinimumVectors, !rows.isEmpty,
-           ck_matrix_q8_0(weights + rows.lowerBound * rowBytes, rowBytes, rows.count, activations, activationBytes, vectors,
-                          columns, results + rows.lowerBound, resultStride) != 0 {
+        // Prefill on the 32-element block types: rows as lanes of a repacked panel (CKernels'
+        // gemm_q8.c); with few vectors the repacking does not pay and the tiles below run.
+        if tier == .simd, vectors >= matrixMinimumVectors, !rows.isEmpty, let kernel = matrixKernel(type),
+           kernel(weights + rows.lowerBound * rowBytes, rowBytes, rows.count, activations, activationBytes, vectors,
+                  columns, results + rows.lowerBound, resultStride) != 0 {
             return
         }
         var r = rows.lowerBound

@@ -302,7 +302,7 @@ struct SIMDKernelTests {
     /// Vector counts: below `matrixMinimumVectors` (tiles), and above it with every remainder path
     /// of the whole-matrix kernel (8 + 1, 8 + 2, 8 + 4 + 3).
     @Test("FastDot.matrix over a row range matches MatMul", .enabled(if: hardware),
-          arguments: [GGMLType.q4_0, .q5_0, .q8_0, .q4_K, .q6_K, .q3_K, .f16, .f32], [6, 9, 10, 15])
+          arguments: [GGMLType.q4_0, .q4_1, .q5_0, .q5_1, .q8_0, .iq4_nl, .q4_K, .q6_K, .q3_K, .f16, .f32], [6, 9, 10, 15])
     func matrixMatchesMatMul(type: GGMLType, vectorCount: Int) {
         let count = type.blockSize == 256 ? 512 : 96
         // 19 rows split 5 + 14: whole and partial groups of 8 rows.

@@ -81,12 +81,19 @@ void ck_quantize_q8_K(const float *x, void *out, size_t n);
 
 // MARK: Whole matrices
 
-/// Q8_0 weights (`rows` rows of `n` elements, `w_stride` bytes apart) times `vectors` Q8_0
-/// activation vectors (`a_stride` bytes apart): out[v * out_stride + r] = dot(row r, vector v).
-/// Returns 0 and writes nothing when it cannot take the call (n not whole blocks, no memory for
-/// its scratch); the caller then uses the tiles.
-int ck_matrix_q8_0(const void *w, size_t w_stride, size_t rows, const void *a, size_t a_stride, size_t vectors,
-                   size_t n, float *out, size_t out_stride);
+/// Weights of a 32-element block type (`rows` rows of `n` elements, `w_stride` bytes apart) times
+/// `vectors` activation vectors (`a_stride` bytes apart; Q8_0, or Q8_1 for Q4_1 and Q5_1):
+/// out[v * out_stride + r] = dot(row r, vector v). Returns 0 and writes nothing when it cannot take
+/// the call (n not whole blocks, no memory for its scratch); the caller then uses the tiles.
+#define CK_MATRIX_DECL(NAME)                                                                        \
+    int NAME(const void *w, size_t w_stride, size_t rows, const void *a, size_t a_stride, size_t vectors, \
+             size_t n, float *out, size_t out_stride);
+CK_MATRIX_DECL(ck_matrix_q8_0)
+CK_MATRIX_DECL(ck_matrix_q4_0)
+CK_MATRIX_DECL(ck_matrix_q4_1)
+CK_MATRIX_DECL(ck_matrix_q5_0)
+CK_MATRIX_DECL(ck_matrix_q5_1)
+CK_MATRIX_DECL(ck_matrix_iq4_nl)
 
 // MARK: Tiles: up to 4 weight rows x up to 4 activation vectors, each weight block read once
 
