@@ -96,38 +96,59 @@ CK_INLINE void q8_repack(const int type, const uint8_t *w, size_t w_stride, size
     }
 }
 
-/// Per activation block (Q8_0, or Q8_1 with `with_sum`): its scale as f32, 128 times the sum of
-/// its codes (0 without `unsigned_codes`: the AVX2 path multiplies signed codes), and for Q8_1 its
-/// stored scaled sum as f32 (what a block minimum multiplies).
-CK_INLINE void q8_prepare(const uint8_t *a, size_t a_stride, size_t vectors, size_t nb, float *scales, int32_t *offsets,
-                          float *sums, const int with_sum, const int unsigned_codes) {
-    const size_t bytes = with_sum ? CK_Q8_1 : CK_Q8_0, codes = with_sum ? 4 : 2;
-    for (size_t v = 0; v < vectors; v++) {
+/// The activations regrouped for the panel passes, `VN` vectors at a time (the last group padded
+/// with zero vectors): for group g, block b and chunk k, the 4 codes at 4k...4k+3 of each of the
+/// group's vectors side by side (`codes`, int32 words at ((g * nb + b) * 8 + k) * VN + v), so a
+/// pass broadcasts each from a fixed offset; and per block and vector, at (g * nb + b) * VN + v,
+/// its scale as f32, 128 times the sum of its codes (0 without `unsigned_codes`: the AVX2 path
+/// multiplies signed codes) and, for Q8_1 (`with_sum`), its stored scaled sum (what a block
+/// minimum multiplies).
+CK_INLINE void q8_prepare(const uint8_t *a, size_t a_stride, size_t vectors, size_t nb, const size_t VN, int32_t *codes,
+                          float *scales, int32_t *offsets, float *sums, const int with_sum, const int unsigned_codes) {
+    const size_t bytes = with_sum ? CK_Q8_1 : CK_Q8_0, first = with_sum ? 4 : 2;
+    const size_t groups = (vectors + VN - 1) / VN;
+    for (size_t g = 0; g < groups; g++) {
         for (size_t b = 0; b < nb; b++) {
-            const uint8_t *x = a + v * a_stride + b * bytes;
-            if (with_sum) sums[v * nb + b] = ck_f16(x + 2);
-            const __m256i q = ck_load256(x + codes);
-            // Sum of 32 signed bytes: widen to int16 pairs with maddubs against ones, then to int32.
-            const __m256i pairs = _mm256_maddubs_epi16(_mm256_set1_epi8(1), q);
-            const __m256i quads = _mm256_madd_epi16(pairs, _mm256_set1_epi16(1));
-            __m128i s = _mm_add_epi32(_mm256_castsi256_si128(quads), _mm256_extracti128_si256(quads, 1));
-            s = _mm_add_epi32(s, _mm_shuffle_epi32(s, 0x4E));
-            s = _mm_add_epi32(s, _mm_shuffle_epi32(s, 0xB1));
-            scales[v * nb + b] = ck_f16(x);
-            offsets[v * nb + b] = unsigned_codes ? 128 * _mm_cvtsi128_si32(s) : 0;
+            for (size_t v = 0; v < VN; v++) {
+                const size_t i = (g * nb + b) * VN + v, vector = g * VN + v;
+                int32_t *out = codes + (g * nb + b) * 8 * VN + v;
+                if (vector >= vectors) {
+                    for (int k = 0; k < 8; k++) out[k * VN] = 0;
+                    scales[i] = 0;
+                    offsets[i] = 0;
+                    sums[i] = 0;
+                    continue;
+                }
+                const uint8_t *x = a + vector * a_stride + b * bytes;
+                const __m256i q = ck_load256(x + first);
+                int32_t words[8];
+                _mm256_storeu_si256((__m256i *)words, q);
+                for (int k = 0; k < 8; k++) out[k * VN] = words[k];
+                // Sum of 32 signed bytes: widen to int16 pairs with maddubs against ones, then to int32.
+                const __m256i pairs = _mm256_maddubs_epi16(_mm256_set1_epi8(1), q);
+                const __m256i quads = _mm256_madd_epi16(pairs, _mm256_set1_epi16(1));
+                __m128i s = _mm_add_epi32(_mm256_castsi256_si128(quads), _mm256_extracti128_si256(quads, 1));
+                s = _mm_add_epi32(s, _mm_shuffle_epi32(s, 0x4E));
+                s = _mm_add_epi32(s, _mm_shuffle_epi32(s, 0xB1));
+                scales[i] = ck_f16(x);
+                offsets[i] = unsigned_codes ? 128 * _mm_cvtsi128_si32(s) : 0;
+                sums[i] = with_sum ? ck_f16(x + 2) : 0;
+            }
         }
     }
 }
 
-/// One panel of 8 rows against vectors [v0, v0 + V): out[v * out_stride + r] for r < rows.
+/// One panel of 8 rows against vector group g (V vectors, `valid` of them real):
+/// out[v * out_stride + r] for r < rows, v < valid (`out` at the group's first vector).
 #define Q8_PANEL_BODY(DPBUSD, V)                                                                    \
     do {                                                                                            \
         __m256 acc[V];                                                                              \
         for (int v = 0; v < (V); v++) acc[v] = _mm256_setzero_ps();                                 \
-        const size_t abytes = q8_has_min(type) ? CK_Q8_1 : CK_Q8_0, acodes = q8_has_min(type) ? 4 : 2; \
         const size_t wbytes = q8_block_bytes(type);                                                 \
         for (size_t b = 0; b < nb; b++) {                                                           \
             const uint8_t *p = panel + b * Q8_PANEL_BLOCK;                                          \
+            const int32_t *x = codes + (g * nb + b) * 8 * (V);                                      \
+            const size_t i = (g * nb + b) * (V);                                                    \
             /* the next group's rows, which the next repack reads: latency hidden behind this work */ \
             if (next)                                                                               \
                 for (int r = 0; r < Q8_GROUP; r++)                                                  \
@@ -136,22 +157,18 @@ CK_INLINE void q8_prepare(const uint8_t *a, size_t a_stride, size_t vectors, siz
             for (int v = 0; v < (V); v++) s[v] = _mm256_setzero_si256();                            \
             for (int k = 0; k < 8; k++) {                                                           \
                 const __m256i wk = _mm256_loadu_si256((const __m256i *)(p + k * Q8_CHUNK_BYTES));   \
-                for (int v = 0; v < (V); v++) {                                                     \
-                    const uint8_t *x = a + (v0 + v) * a_stride + b * abytes + acodes + 4 * k;       \
-                    s[v] = DPBUSD(s[v], wk, _mm256_set1_epi32((int)ck_u32(x)));                     \
-                }                                                                                   \
+                for (int v = 0; v < (V); v++) s[v] = DPBUSD(s[v], wk, _mm256_set1_epi32(x[k * (V) + v])); \
             }                                                                                       \
             const __m256 dw = _mm256_loadu_ps(scales + b * Q8_GROUP);                               \
             for (int v = 0; v < (V); v++) {                                                         \
-                const size_t i = (v0 + v) * nb + b;                                                 \
-                const __m256i sum = _mm256_sub_epi32(s[v], _mm256_set1_epi32(offsets[i]));          \
-                acc[v] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(sum), _mm256_mul_ps(dw, _mm256_set1_ps(da[i])), acc[v]); \
+                const __m256i sum = _mm256_sub_epi32(s[v], _mm256_set1_epi32(offsets[i + v]));      \
+                acc[v] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(sum), _mm256_mul_ps(dw, _mm256_set1_ps(da[i + v])), acc[v]); \
                 if (q8_has_min(type))                                                               \
-                    acc[v] = _mm256_fmadd_ps(_mm256_loadu_ps(mins + b * Q8_GROUP), _mm256_set1_ps(sa[i]), acc[v]); \
+                    acc[v] = _mm256_fmadd_ps(_mm256_loadu_ps(mins + b * Q8_GROUP), _mm256_set1_ps(sa[i + v]), acc[v]); \
             }                                                                                       \
         }                                                                                           \
-        for (int v = 0; v < (V); v++) {                                                             \
-            float *o = out + (v0 + v) * out_stride;                                                 \
+        for (size_t v = 0; v < valid; v++) {                                                        \
+            float *o = out + v * out_stride;                                                        \
             if (rows >= Q8_GROUP) {                                                                 \
                 _mm256_storeu_ps(o, acc[v]);                                                        \
             } else {                                                                                \
@@ -165,9 +182,8 @@ CK_INLINE void q8_prepare(const uint8_t *a, size_t a_stride, size_t vectors, siz
 #define Q8_PANEL_FN(NAME, TARGET, DPBUSD, V)                                                        \
     static inline __attribute__((always_inline)) TARGET void NAME(                                 \
         const int type, const uint8_t *panel, const float *scales, const float *mins, size_t nb,    \
-        size_t rows, const uint8_t *a, size_t a_stride, const float *da, const int32_t *offsets,    \
-        const float *sa, size_t v0, float *out, size_t out_stride, const uint8_t *next,             \
-        size_t w_stride) {                                                                          \
+        size_t rows, const int32_t *codes, const float *da, const int32_t *offsets, const float *sa, \
+        size_t g, size_t valid, float *out, size_t out_stride, const uint8_t *next, size_t w_stride) { \
         Q8_PANEL_BODY(DPBUSD, V);                                                                   \
     }
 
@@ -179,54 +195,40 @@ CK_INLINE void q8_prepare(const uint8_t *a, size_t a_stride, size_t vectors, siz
     _mm256_add_epi32(acc, _mm256_madd_epi16(_mm256_maddubs_epi16(_mm256_sign_epi8(w, w), _mm256_sign_epi8(s, w)), \
                                             _mm256_set1_epi16(1)))
 
-/// The whole matrix for one ISA and type: `VN` vectors per panel pass, fewer for the last ones.
-#define Q8_CALL(FN) FN(type, panel, scales, mins, nb, group, a, a_stride, da, offsets, sa, v0, o, out_stride, next, w_stride)
+/// The whole matrix for one ISA and type: `VN` vectors per panel pass.
 #define Q8_MATRIX_FN(NAME, TARGET, DPBUSD, VN, UNSIGNED)                                            \
-    Q8_PANEL_FN(NAME##_v1, TARGET, DPBUSD, 1)                                                       \
-    Q8_PANEL_FN(NAME##_v2, TARGET, DPBUSD, 2)                                                       \
-    Q8_PANEL_FN(NAME##_v3, TARGET, DPBUSD, 3)                                                       \
-    Q8_PANEL_FN(NAME##_v4, TARGET, DPBUSD, 4)                                                       \
-    Q8_PANEL_FN(NAME##_vn, TARGET, DPBUSD, VN)                                                      \
+    Q8_PANEL_FN(NAME##_pass, TARGET, DPBUSD, VN)                                                    \
     static inline __attribute__((always_inline)) TARGET void NAME##_typed(                         \
         const int type, const uint8_t *w, size_t w_stride, size_t rows, const uint8_t *a,           \
         size_t a_stride, size_t vectors, size_t nb, float *out, size_t out_stride, uint8_t *panel,  \
-        float *scales, float *mins, float *da, int32_t *offsets, float *sa) {                       \
-        q8_prepare(a, a_stride, vectors, nb, da, offsets, sa, q8_has_min(type), UNSIGNED);          \
+        float *scales, float *mins, int32_t *codes, float *da, int32_t *offsets, float *sa) {       \
+        q8_prepare(a, a_stride, vectors, nb, VN, codes, da, offsets, sa, q8_has_min(type), UNSIGNED); \
+        const size_t groups = (vectors + (VN) - 1) / (VN);                                          \
         for (size_t r0 = 0; r0 < rows; r0 += Q8_GROUP) {                                            \
             const size_t group = rows - r0 < Q8_GROUP ? rows - r0 : Q8_GROUP;                       \
             q8_repack(type, w + r0 * w_stride, w_stride, group, nb, panel, scales, mins, UNSIGNED); \
-            float *o = out + r0;                                                                    \
             /* prefetched during the first pass over the vectors (at most 8 rows past the end: */    \
             /* prefetches never fault) */                                                           \
             const uint8_t *next = r0 + Q8_GROUP < rows ? w + (r0 + Q8_GROUP) * w_stride : NULL;     \
-            size_t v0 = 0;                                                                          \
-            for (; v0 + (VN) <= vectors; v0 += (VN)) {                                              \
-                Q8_CALL(NAME##_vn);                                                                 \
-                next = NULL;                                                                        \
-            }                                                                                       \
-            while (v0 < vectors) {                                                                  \
-                const size_t left = vectors - v0, step = left >= 4 ? 4 : left;                      \
-                switch (step) {                                                                     \
-                case 4: Q8_CALL(NAME##_v4); break;                                                  \
-                case 3: Q8_CALL(NAME##_v3); break;                                                  \
-                case 2: Q8_CALL(NAME##_v2); break;                                                  \
-                default: Q8_CALL(NAME##_v1); break;                                                 \
-                }                                                                                   \
-                v0 += step;                                                                         \
+            for (size_t g = 0; g < groups; g++) {                                                   \
+                const size_t valid = vectors - g * (VN) < (VN) ? vectors - g * (VN) : (VN);         \
+                NAME##_pass(type, panel, scales, mins, nb, group, codes, da, offsets, sa, g, valid,  \
+                            out + g * (VN) * out_stride + r0, out_stride, next, w_stride);          \
                 next = NULL;                                                                        \
             }                                                                                       \
         }                                                                                           \
     }                                                                                               \
     static TARGET void NAME(int type, const uint8_t *w, size_t w_stride, size_t rows, const uint8_t *a, \
                             size_t a_stride, size_t vectors, size_t nb, float *out, size_t out_stride, \
-                            uint8_t *panel, float *scales, float *mins, float *da, int32_t *offsets, float *sa) { \
+                            uint8_t *panel, float *scales, float *mins, int32_t *codes, float *da,  \
+                            int32_t *offsets, float *sa) {                                          \
         switch (type) {                                                                             \
-        case Q8_T_Q8_0: NAME##_typed(Q8_T_Q8_0, w, w_stride, rows, a, a_stride, vectors, nb, out, out_stride, panel, scales, mins, da, offsets, sa); break; \
-        case Q8_T_Q4_0: NAME##_typed(Q8_T_Q4_0, w, w_stride, rows, a, a_stride, vectors, nb, out, out_stride, panel, scales, mins, da, offsets, sa); break; \
-        case Q8_T_Q4_1: NAME##_typed(Q8_T_Q4_1, w, w_stride, rows, a, a_stride, vectors, nb, out, out_stride, panel, scales, mins, da, offsets, sa); break; \
-        case Q8_T_Q5_0: NAME##_typed(Q8_T_Q5_0, w, w_stride, rows, a, a_stride, vectors, nb, out, out_stride, panel, scales, mins, da, offsets, sa); break; \
-        case Q8_T_Q5_1: NAME##_typed(Q8_T_Q5_1, w, w_stride, rows, a, a_stride, vectors, nb, out, out_stride, panel, scales, mins, da, offsets, sa); break; \
-        default: NAME##_typed(Q8_T_IQ4_NL, w, w_stride, rows, a, a_stride, vectors, nb, out, out_stride, panel, scales, mins, da, offsets, sa); break; \
+        case Q8_T_Q8_0: NAME##_typed(Q8_T_Q8_0, w, w_stride, rows, a, a_stride, vectors, nb, out, out_stride, panel, scales, mins, codes, da, offsets, sa); break; \
+        case Q8_T_Q4_0: NAME##_typed(Q8_T_Q4_0, w, w_stride, rows, a, a_stride, vectors, nb, out, out_stride, panel, scales, mins, codes, da, offsets, sa); break; \
+        case Q8_T_Q4_1: NAME##_typed(Q8_T_Q4_1, w, w_stride, rows, a, a_stride, vectors, nb, out, out_stride, panel, scales, mins, codes, da, offsets, sa); break; \
+        case Q8_T_Q5_0: NAME##_typed(Q8_T_Q5_0, w, w_stride, rows, a, a_stride, vectors, nb, out, out_stride, panel, scales, mins, codes, da, offsets, sa); break; \
+        case Q8_T_Q5_1: NAME##_typed(Q8_T_Q5_1, w, w_stride, rows, a, a_stride, vectors, nb, out, out_stride, panel, scales, mins, codes, da, offsets, sa); break; \
+        default: NAME##_typed(Q8_T_IQ4_NL, w, w_stride, rows, a, a_stride, vectors, nb, out, out_stride, panel, scales, mins, codes, da, offsets, sa); break; \
         }                                                                                           \
     }
 
@@ -241,23 +243,26 @@ static int q8_matrix(int type, const void *w, size_t w_stride, size_t rows, cons
     if (rows == 0 || vectors == 0 || n % 32 != 0) return 0;
     const size_t nb = n / 32;
     // Scratch: the panel, its scales and minimums (reused for every group of rows), the
-    // activations' scales, offsets and sums. Sized by the call; freed before returning.
+    // activations regrouped with their scales, offsets and sums. Sized by the call; freed before
+    // returning.
+    const size_t VN = isa == CK_ISA_AVX512_VNNI ? 8 : 4, padded = (vectors + VN - 1) / VN * VN;
     const size_t panel_bytes = nb * Q8_PANEL_BLOCK, scale_bytes = nb * Q8_GROUP * sizeof(float);
-    const size_t act_bytes = vectors * nb * (2 * sizeof(float) + sizeof(int32_t));
-    uint8_t *scratch = malloc(panel_bytes + 2 * scale_bytes + act_bytes + 64);
+    const size_t code_bytes = padded * nb * 32, act_bytes = padded * nb * (2 * sizeof(float) + sizeof(int32_t));
+    uint8_t *scratch = malloc(panel_bytes + 2 * scale_bytes + code_bytes + act_bytes + 64);
     if (!scratch) return 0;
     uint8_t *panel = scratch;
     float *scales = (float *)(scratch + panel_bytes);
     float *mins = scales + nb * Q8_GROUP;
-    float *da = mins + nb * Q8_GROUP;
-    float *sa = da + vectors * nb;
-    int32_t *offsets = (int32_t *)(sa + vectors * nb);
+    int32_t *codes = (int32_t *)(mins + nb * Q8_GROUP);
+    float *da = (float *)(codes + padded * nb * 8);
+    float *sa = da + padded * nb;
+    int32_t *offsets = (int32_t *)(sa + padded * nb);
     if (isa == CK_ISA_AVX512_VNNI) {
-        q8_matrix_avx512vnni(type, w, w_stride, rows, a, a_stride, vectors, nb, out, out_stride, panel, scales, mins, da, offsets, sa);
+        q8_matrix_avx512vnni(type, w, w_stride, rows, a, a_stride, vectors, nb, out, out_stride, panel, scales, mins, codes, da, offsets, sa);
     } else if (isa == CK_ISA_AVX_VNNI) {
-        q8_matrix_avxvnni(type, w, w_stride, rows, a, a_stride, vectors, nb, out, out_stride, panel, scales, mins, da, offsets, sa);
+        q8_matrix_avxvnni(type, w, w_stride, rows, a, a_stride, vectors, nb, out, out_stride, panel, scales, mins, codes, da, offsets, sa);
     } else {
-        q8_matrix_avx2(type, w, w_stride, rows, a, a_stride, vectors, nb, out, out_stride, panel, scales, mins, da, offsets, sa);
+        q8_matrix_avx2(type, w, w_stride, rows, a, a_stride, vectors, nb, out, out_stride, panel, scales, mins, codes, da, offsets, sa);
     }
     free(scratch);
     return 1;
