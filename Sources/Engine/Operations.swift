@@ -38,6 +38,7 @@ enum Operations {
     /// SiLU(gate) ⊙ up, in place into `gate`.
     @inline(__always)
     static func swiGLU(_ gate: UnsafeMutablePointer<Float>, _ up: UnsafePointer<Float>, count: Int) {
+        if VectorKernels.isAccelerated { return VectorKernels.swiGLU(gate, up, count: count) }
         for i in 0..<count {
             let g = gate[i]
             gate[i] = g / (1 + exp(-g)) * up[i]

@@ -194,7 +194,26 @@ public final class Transformer: @unchecked Sendable {
                 let kvHead = head / group
                 let query = qs.pointer + t * qWidth + head * d
                 let limit = tokenPositions[t]
+                let o = out.pointer + t * qWidth + head * d
+                o.update(repeating: 0, count: d)
                 var n = 0
+                if VectorKernels.isAccelerated {
+                    for segment in segments {
+                        VectorKernels.attendScores(query: query, keys: segment.keys + kvHead * d, keyStride: kvWidth,
+                                                   count: segment.count, dimension: d, scale: scale,
+                                                   positions: segment.positions + kvHead, positionStride: kvHeads,
+                                                   limit: limit, scores: scores + n)
+                        n += segment.count
+                    }
+                    VectorKernels.softmax(scores, count: n)
+                    n = 0
+                    for segment in segments {
+                        VectorKernels.attendValues(weights: scores + n, values: segment.values + kvHead * d, valueStride: kvWidth,
+                                                   count: segment.count, dimension: d, into: o)
+                        n += segment.count
+                    }
+                    continue
+                }
                 for segment in segments {
                     for j in 0..<segment.count {
                         scores[n + j] = segment.positions[j * kvHeads + kvHead] > limit
@@ -204,8 +223,6 @@ public final class Transformer: @unchecked Sendable {
                     n += segment.count
                 }
                 Operations.softmax(scores, count: n)
-                let o = out.pointer + t * qWidth + head * d
-                o.update(repeating: 0, count: d)
                 n = 0
                 for segment in segments {
                     for j in 0..<segment.count where scores[n + j] > 0 {

@@ -79,6 +79,20 @@ void ck_quantize_q8_0(const float *x, void *out, size_t n);
 void ck_quantize_q8_1(const float *x, void *out, size_t n);
 void ck_quantize_q8_K(const float *x, void *out, size_t n);
 
+// MARK: The engine's vector loops (vector_ops.c; AVX2/FMA)
+
+/// Softmax in place over n values; -infinity entries get exactly 0.
+void ck_softmax_f32(float *x, size_t n);
+/// gate[i] = silu(gate[i]) * up[i].
+void ck_swiglu_f32(float *gate, const float *up, size_t n);
+/// scores[j] = positions[j * position_stride] > limit ? -infinity : query · key j * scale, key j at
+/// keys + j * key_stride (d floats each).
+void ck_attend_scores(const float *query, const float *keys, size_t key_stride, size_t count, size_t d,
+                      float scale, const int32_t *positions, size_t position_stride, int32_t limit, float *scores);
+/// out += Σ weights[j] * value j over the j with weights[j] > 0 (value j at values + j * value_stride).
+void ck_attend_values(const float *weights, const float *values, size_t value_stride, size_t count, size_t d,
+                      float *out);
+
 // MARK: Whole matrices
 
 /// Weights of a 32-element block type (`rows` rows of `n` elements, `w_stride` bytes apart) times
