@@ -97,7 +97,11 @@ enum Operations {
         let rows = w.rows, columns = w.columns
         let xs = UnsafeSendable(x), ys = UnsafeSendable(y)
         let activation = FastDot.activationType(for: w.type)
-        if precision == .q8, activation != .f32, let rowBytes = activation.byteCount(elements: columns) {
+        // IQ4's table-lookup codes are slower against 8-bit activations than its exact row kernel
+        // against f32 ones (vpermps on a table of value × scale), so decoding them stays exact on
+        // the q8 path too: faster and closer to the f32 model. Batches take the integer matrix kernel.
+        let exactIsFaster = (w.type == .iq4_nl || w.type == .iq4_xs) && tokens < FastDot.matrixMinimumVectors
+        if precision == .q8, activation != .f32, !exactIsFaster, let rowBytes = activation.byteCount(elements: columns) {
             // Integer path: quantize each token's activations once; every weight row then reads them.
             for t in 0..<tokens {
                 FastDot.quantizeActivations(activation, from: x + t * columns, into: scratch.quantized + t * rowBytes, count: columns)
