@@ -87,25 +87,64 @@ extension LoadedModel {
         return vectors
     }
 
-    /// Each text fed into its own cache, with the hidden states of the rows pooling needs.
+    /// Each text in its own cache, with the hidden states of the rows pooling needs. Texts that fit
+    /// one forward pass together are packed into it (each token attends only to its own text's
+    /// cache, from position 0), so short texts — instructions, queries — share the weight reads; a
+    /// text longer than a pass is fed alone in chunks.
     private func decoderEmbeddings(_ sequences: [[Int32]], pooling: Pooling, cancelled: CancellationFlag) throws(EngineError) -> [[Float]] {
         let e = configuration.embeddingLength
-        var vectors: [[Float]] = []
-        for tokens in sequences {
-            if cancelled.isSet { throw EngineError.cancelled }
-            let n = tokens.count
-            let wanted: [Int]
+        let transformer = try decoder()
+        let wantedRows: (Int) -> [Int] = { n in
             switch pooling {
-            case .mean: wanted = Array(0..<n)
-            case .cls: wanted = [0]
-            case .last: wanted = [n - 1]
+            case .mean: return Array(0..<n)
+            case .cls: return [0]
+            case .last: return [n - 1]
             }
-            let cache = try makeCache(capacity: n)
-            var states: [Int: ArraySlice<Float>] = [:]
-            try feed(tokens[...], into: cache, wanted: wanted, cancelled: cancelled, hiddenStates: true) { index, state in
-                states[index] = state
+        }
+        var vectors: [[Float]] = []
+        vectors.reserveCapacity(sequences.count)
+        var next = 0
+        while next < sequences.count {
+            if cancelled.isSet { throw EngineError.cancelled }
+            let first = sequences[next]
+            if first.count > transformer.maxBatch {
+                let cache = try makeCache(capacity: first.count)
+                var states: [Int: ArraySlice<Float>] = [:]
+                try feed(first[...], into: cache, wanted: wantedRows(first.count), cancelled: cancelled, hiddenStates: true) { index, state in
+                    states[index] = state
+                }
+                vectors.append(Self.pooled(count: first.count, width: e, pooling: pooling) { states[$0]! })
+                next += 1
+                continue
             }
-            vectors.append(Self.pooled(count: n, width: e, pooling: pooling) { states[$0]! })
+            var end = next + 1, total = first.count
+            while end < sequences.count, total + sequences[end].count <= transformer.maxBatch {
+                total += sequences[end].count
+                end += 1
+            }
+            var tokens: [Int32] = [], positions: [Int32] = [], caches: [KVCache] = [], rows: [Int] = []
+            var firstRow: [Int] = []   // index into `rows` of each text's first wanted row
+            for sequence in sequences[next..<end] {
+                let cache = try makeCache(capacity: sequence.count)
+                try cache.reserve(sequence.count)
+                firstRow.append(rows.count)
+                rows += wantedRows(sequence.count).map { tokens.count + $0 }
+                for (position, token) in sequence.enumerated() {
+                    tokens.append(token)
+                    positions.append(Int32(position))
+                    caches.append(cache)
+                }
+            }
+            let states = transformer.forward(tokens, positions: positions, caches: caches, logits: .hiddenStates(rows))
+            for (index, sequence) in sequences[next..<end].enumerated() {
+                let base = firstRow[index]
+                // Pooling's `state(i)` is the text's i-th wanted row (for .mean, its i-th token).
+                vectors.append(Self.pooled(count: sequence.count, width: e, pooling: pooling) { i in
+                    let r = base + (pooling == .mean ? i : 0)
+                    return states[(r * e)..<((r + 1) * e)]
+                })
+            }
+            next = end
         }
         return vectors
     }

@@ -129,6 +129,19 @@ struct EmbeddingTests {
         #expect(relativeError(logits, reference.logits(tokens).last!) < 1e-3)
     }
 
+    @Test("a decoder packs short texts into shared passes and gives what each gives alone", arguments: Pooling.allCases)
+    func decoderPacking(pooling: Pooling) async throws {
+        let (_, path) = try syntheticFile { $0.contextLength = 512 }
+        let model = try await Self.engine.load(path: path, name: UUID().uuidString, contextLength: nil) { _, _ in }
+        // Lengths around a pass of 64 tokens: packed runs, a boundary, and one text longer than a pass.
+        let texts = (0..<14).map { i in String(repeating: "the cat sat ", count: 1 + (i * 5) % 13) + (i == 6 ? String(repeating: "on the mat ", count: 30) : "") }
+        let together = try await model.embed(texts, pooling: pooling, normalize: false)
+        for (i, text) in texts.enumerated() {
+            let alone = try await model.embed([text], pooling: pooling, normalize: false)[0]
+            #expect(relativeError(together[i], alone) < 1e-5, "text \(i) (\(model.tokenizer.encode(text).count) tokens)")
+        }
+    }
+
     @Test("a decoder embedding's KV cache comes from the budget and is given back")
     func decoderBudget() async throws {
         let (_, path) = try syntheticFile()
