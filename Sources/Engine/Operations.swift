@@ -191,14 +191,24 @@ struct RotaryEmbedding: Sendable {
         }
     }
 
-    /// Rotates the first `dimensions` values of one head at `position`.
-    @inline(__always)
-    func apply(_ head: UnsafeMutablePointer<Float>, position: Int32) {
+    /// cos and sin of every rotation angle at `position`: `table[0..<d/2]` cosines, then sines.
+    /// One table serves every head of every layer at that position.
+    func angles(position: Int32, into table: UnsafeMutablePointer<Float>) {
         let p = Float(position) / scale
         let half = dimensions / 2
         for i in 0..<half {
             let angle = p * inverseFrequencies[i]
-            let c = cos(angle), s = sin(angle)
+            table[i] = cos(angle)
+            table[half + i] = sin(angle)
+        }
+    }
+
+    /// Rotates the first `dimensions` values of one head by the angles of `angles(position:into:)`.
+    @inline(__always)
+    func apply(_ head: UnsafeMutablePointer<Float>, angles table: UnsafePointer<Float>) {
+        let half = dimensions / 2
+        for i in 0..<half {
+            let c = table[i], s = table[half + i]
             let (a, b) = style == .normal ? (2 * i, 2 * i + 1) : (i, i + half)
             let x0 = head[a], x1 = head[b]
             head[a] = x0 * c - x1 * s

@@ -75,6 +75,11 @@ public final class Transformer: @unchecked Sendable {
 
         // Token embeddings.                                            x: [T, e]
         for t in 0..<T { w.tokenEmbedding.dequantizeRow(Int(tokens[t]), into: x + t * e) }
+        // RoPE's cos/sin per token, computed once for every head of every layer.
+        let angleWidth = 2 * max(rope.dimensions / 2, 1)
+        let angles = UnsafeMutablePointer<Float>.allocate(capacity: T * angleWidth)
+        defer { angles.deallocate() }
+        for t in 0..<T { rope.angles(position: positions[t], into: angles + t * angleWidth) }
 
         for (layer, block) in w.blocks.enumerated() {
             // Attention norm.                                          h: [T, e]
@@ -88,12 +93,12 @@ public final class Transformer: @unchecked Sendable {
                 for head in 0..<c.headCount {
                     let p = q + t * c.queryWidth + head * d
                     if let norm = block.queryNorm { norm.withUnsafeBufferPointer { Operations.rmsNorm(p, $0.baseAddress!, p, count: d, epsilon: c.rmsNormEpsilon) } }
-                    rope.apply(p, position: positions[t])
+                    rope.apply(p, angles: angles + t * angleWidth)
                 }
                 for head in 0..<c.headCountKV {
                     let p = k + t * c.keyValueWidth + head * d
                     if let norm = block.keyNorm { norm.withUnsafeBufferPointer { Operations.rmsNorm(p, $0.baseAddress!, p, count: d, epsilon: c.rmsNormEpsilon) } }
-                    rope.apply(p, position: positions[t])
+                    rope.apply(p, angles: angles + t * angleWidth)
                 }
             }
             // Queries as attention uses them, for scoring which keys to keep (KV compression only).
