@@ -68,4 +68,18 @@ package struct Datasets: Sendable {
     package func delete(named name: String) throws(DataError) -> Bool {
         try DataError.fromStore { () throws(StoreError) in try store.deleteDataset(named: name) }
     }
+
+    /// `data/mix` in one call: the examples of every named specialized source and of the general
+    /// one, DMT's plan, and its files written into `directory`.
+    package func mix(specialized: [String: Source], general: Source, fraction: Double, seed: UInt64,
+                     directory: String) throws(DataError) -> (plan: DMTPlan, counts: [String: Int], general: Int, files: [String]) {
+        guard !specialized.isEmpty else {
+            throw .invalidArgument(field: "specialized", message: "give at least one specialized set (specialized or specializedDatasets)")
+        }
+        var sets: [String: [TrainingExample]] = [:]
+        for (name, source) in specialized { sets[name] = try examples(source, field: "specializedDatasets") }
+        let generalExamples = try examples(general, field: "generalDataset")
+        let plan = try DMTPlan.make(specialized: sets, general: generalExamples, fraction: fraction, seed: seed)
+        return (plan, sets.mapValues(\.count), generalExamples.count, try plan.write(to: directory))
+    }
 }

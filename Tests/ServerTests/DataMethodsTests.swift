@@ -46,6 +46,29 @@ struct DataMethodsTests {
         #expect(try d.call("data/list")["result"]?["datasets"] == [])
     }
 
+    @Test("data/mix takes stored datasets as well as files; mixing both kinds, and bad combinations refused")
+    func mixStoredDatasets() throws {
+        let d = try loaded()
+        let math = try jsonl((0..<512).map { #"{"instruction": "What is \#($0) + 1?", "output": "\#($0 + 1)"}"# })
+        let general = try jsonl((0..<30).map { #"{"conversations": [{"from": "human", "value": "hi \#($0)"}, {"from": "gpt", "value": "hello"}]}"# })
+        let output = FileManager.default.temporaryDirectory.appendingPathComponent("minos-mix-\(UUID())").path
+        defer { for path in [math, general, output] { try? FileManager.default.removeItem(atPath: path) } }
+        #expect(try d.call("data/import", ["name": "math", "file": .string(math)])["result"]?["examples"] == 512)
+        #expect(try d.call("data/import", ["name": "chat", "file": .string(general)])["result"]?["examples"] == 30)
+        let mixed = try d.call("data/mix", ["specializedDatasets": ["math": "math"], "specialized": ["code": .string(math)],
+                                            "generalDataset": "chat", "outputDirectory": .string(output)])["result"]
+        // 512 × 1/256 = 2 from each specialized set.
+        #expect(mixed?["stage1"] == ["code": 512, "math": 512] && mixed?["stage2"] == ["code": 2, "math": 2])
+        #expect(mixed?["general"] == 30 && mixed?["stage2Total"] == 34)
+        let same = ["specialized": ["math": .string(math)], "specializedDatasets": ["math": "math"], "general": .string(general),
+                    "outputDirectory": .string(output)] as JSONValue
+        #expect(try d.call("data/mix", same).errorCode == -32602)
+        #expect(try d.call("data/mix", ["specializedDatasets": ["math": "math"], "outputDirectory": .string(output)]).errorCode == -32602)
+        #expect(try d.call("data/mix", ["general": .string(general), "outputDirectory": .string(output)]).errorCode == -32602)
+        #expect(try d.call("data/mix", ["specializedDatasets": ["math": "nope"], "general": .string(general),
+                                        "outputDirectory": .string(output)]).errorCode == -33008)
+    }
+
     @Test("data/select reports progress per 1,000 examples and stops when cancelled; the daemon keeps serving")
     func selectionCancellation() throws {
         let d = try loaded()

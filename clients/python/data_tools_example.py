@@ -57,7 +57,8 @@ def main(model_path=None):
         print("selected", selected["indices"], "radii", selected["radii"], "Vendi", selected["vendi"])
 
         # DMT: stage 1 the specialized data, stage 2 the general data plus 1/256 of each specialized set.
-        plan = minos.call("data/mix", {"specialized": {"math": math}, "general": chat,
+        # Sources may be files or stored datasets, mixed freely.
+        plan = minos.call("data/mix", {"specializedDatasets": {"math": "math"}, "general": chat,
                                        "outputDirectory": os.path.join(work, "dmt")})
         print("DMT plan", plan["stage1"], plan["stage2"], plan["files"])
 

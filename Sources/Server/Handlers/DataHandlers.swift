@@ -57,13 +57,22 @@ extension MinosServer {
         }
 
         connection.register(DataMix.self) { params, _ in
-            var specialized: [String: [TrainingExample]] = [:]
-            for (name, path) in params.specialized { specialized[name] = try ExampleReader.read(path: path) }
-            let general = try ExampleReader.read(path: params.general)
-            let plan = try DMTPlan.make(specialized: specialized, general: general, fraction: params.fraction, seed: UInt64(params.seed))
-            let files = try plan.write(to: params.outputDirectory)
-            return DataMix.Result(stage1: specialized.mapValues(\.count), stage2: plan.sampled, general: general.count,
-                                  stage1Total: plan.stage1.count, stage2Total: plan.stage2.count, files: files)
+            var specialized = (params.specialized ?? [:]).mapValues { Datasets.Source.file($0) }
+            for (name, dataset) in params.specializedDatasets ?? [:] {
+                guard specialized[name] == nil else {
+                    throw RPCError.invalidParams("the set \(name) is named in both specialized and specializedDatasets",
+                                                 path: "params.specializedDatasets")
+                }
+                specialized[name] = .stored(dataset)
+            }
+            guard (params.general == nil) != (params.generalDataset == nil) else {
+                throw RPCError.invalidParams("give exactly one of general and generalDataset", path: "params.general")
+            }
+            let general = params.general.map { Datasets.Source.file($0) } ?? .stored(params.generalDataset!)
+            let mixed = try datasets.mix(specialized: specialized, general: general, fraction: params.fraction,
+                                         seed: UInt64(params.seed), directory: params.outputDirectory)
+            return DataMix.Result(stage1: mixed.counts, stage2: mixed.plan.sampled, general: mixed.general,
+                                  stage1Total: mixed.plan.stage1.count, stage2Total: mixed.plan.stage2.count, files: mixed.files)
         }
     }
 
