@@ -410,9 +410,11 @@ public final class Connection: @unchecked Sendable {
         }
     }
 
-    /// Cancels an in-flight request as `$/cancelRequest` does (it replies -32800); for other
-    /// protocols' cancellation notifications.
-    public func cancelRequest(_ id: RequestID) { cancel(id) }
+    /// Cancels an in-flight request as `$/cancelRequest` does, for other protocols' cancellation
+    /// notifications: with `reply`, it is answered -32800; without (MCP, whose receivers send no
+    /// response to a cancelled request), it gets no reply — unless it belongs to a batch, whose
+    /// reply needs every member.
+    public func cancelRequest(_ id: RequestID, reply: Bool = true) { cancel(id, reply: reply) }
 
     private func duplicate(_ id: RequestID) -> RPCError {
         RPCError(.invalidRequest, "duplicate request id \(id): a request with that id is still in flight")
@@ -449,7 +451,7 @@ public final class Connection: @unchecked Sendable {
         signalDrained()
     }
 
-    private func cancel(_ id: RequestID) {
+    private func cancel(_ id: RequestID, reply: Bool = true) {
         let entry = state.withLock { state -> InFlight? in
             guard let entry = state.inFlight.removeValue(forKey: id) else { return nil }
             state.statistics.cancelled += 1
@@ -461,7 +463,7 @@ public final class Connection: @unchecked Sendable {
             return
         }
         entry.task?.cancel()
-        deliver(response(id: id.json, error: .cancelled()), batch: entry.batch)
+        if reply || entry.batch != nil { deliver(response(id: id.json, error: .cancelled()), batch: entry.batch) }
         signalDrained()
     }
 

@@ -16,7 +16,8 @@ extension MinosServer {
                 logger.warning("ignoring notifications/cancelled with a bad requestId \(params.requestId.serializedString())")
                 return
             }
-            connection.cancelRequest(id)
+            // MCP: the cancelled request gets no response.
+            connection.cancelRequest(id, reply: false)
         }
         connection.registerInline(MCPPing.self) { _, _ in MCPPing.Result() }
         connection.registerInline(MCPToolsList.self) { _, _ in MCPToolsList.Result(tools: MCPTools.all) }
