@@ -75,7 +75,12 @@ struct ParamBoundsTests {
             for model in example.models { try ProtocolDocumentTests.writeModel(model) }
             let d = try InProcessDaemon(InProcessDaemon.configuration(noHandshake: true))
             for message in example.setup where message["id"] != nil {
-                _ = try d.call(message["method"]!.stringValue!, message["params"])
+                let setup = d.request(message["method"]!.stringValue!, message["params"])
+                // Generous: the whole suite may be running beside this on two cores.
+                guard (try? d.reply(to: setup, timeout: 120)) != nil else {
+                    Issue.record("\(name): no reply to the example's setup \(message.serializedString())")
+                    break
+                }
             }
             for probe in bounded {
                 var params = example.params
@@ -84,7 +89,8 @@ struct ParamBoundsTests {
                 var reply = try? d.reply(to: id, timeout: 3)
                 if reply == nil {   // still working: the value was taken; stop it
                     d.notify("$/cancelRequest", ["id": .int(id)])
-                    reply = try d.reply(to: id)
+                    reply = try? d.reply(to: id, timeout: 120)
+                    if reply == nil { Issue.record("\(probe): no reply, even after $/cancelRequest") }
                 }
                 let refused = reply?.errorCode == -32602 && reply?["error"]?["data"]?["path"] == .string("params.\(probe.param)")
                 #expect(refused != probe.admitted, "\(probe): daemon replied \(reply?.serializedString() ?? "nothing")")
