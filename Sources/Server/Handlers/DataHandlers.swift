@@ -13,7 +13,7 @@ extension MinosServer {
         let datasets = Datasets(store: store)
 
         connection.register(DataImport.self) { params, _ in
-            let source = try Self.source(texts: params.texts, file: params.file)
+            let source = try Self.source(texts: params.texts, file: params.file, dataset: nil, names: "texts and file")
             return Self.wire(try datasets.importExamples(name: params.name, from: source, replace: params.replace))
         }
 
@@ -30,7 +30,7 @@ extension MinosServer {
 
         connection.register(DataSelect.self) { [self] params, context in
             let model = try engine.model(params.model)
-            let source = try Self.source(texts: params.texts, file: params.file, dataset: params.dataset)
+            let source = try Self.source(texts: params.texts, file: params.file, dataset: params.dataset, names: "texts, file and dataset")
             let texts = try datasets.examples(source).map(\.text)
             let options = DiverseSelection.Options(
                 k: params.k, metric: KCenter.Metric(rawValue: params.metric) ?? .cosine, rounds: params.rounds,
@@ -76,12 +76,12 @@ extension MinosServer {
         }
     }
 
-    /// The one source among `texts`, `file` and (where the method takes one) `dataset` a request gives.
-    static func source(texts: [String]?, file: String?, dataset: String?? = .none) throws(RPCError) -> Datasets.Source {
-        let given = [texts.map { Datasets.Source.texts($0) }, file.map { .file($0) }, dataset.flatMap { $0 }.map { .stored($0) }]
-            .compactMap { $0 }
+    /// The one source a request gives among `texts`, `file` and `dataset`; `names` lists the ones
+    /// the method takes, for the error.
+    static func source(texts: [String]?, file: String?, dataset: String?, names: String) throws(RPCError) -> Datasets.Source {
+        let given = [texts.map { Datasets.Source.texts($0) }, file.map { .file($0) }, dataset.map { .stored($0) }].compactMap { $0 }
         guard given.count == 1, let source = given.first else {
-            throw RPCError.invalidParams("give exactly one of texts, file\(dataset == nil ? "" : " and dataset")", path: "params.texts")
+            throw RPCError.invalidParams("give exactly one of \(names)", path: "params.texts")
         }
         return source
     }
