@@ -345,3 +345,16 @@ CK_AVX2 void ck_tile_f16(const void *w, size_t w_stride, size_t rows, const void
 }
 
 #endif
+
+void ck_tile_block(ck_tile_fn tile, const void *w, size_t w_stride, size_t rows, const void *a, size_t a_stride,
+                   size_t vectors, size_t n, float *out, size_t out_stride) {
+    for (size_t r = 0; r < rows; r += 4) {
+        const size_t nr = rows - r < 4 ? rows - r : 4;
+        for (size_t v = 0; v < vectors; v += 4) {
+            const size_t nv = vectors - v < 4 ? vectors - v : 4;
+            tile((const unsigned char *)w + r * w_stride, w_stride, nr, (const unsigned char *)a + v * a_stride, a_stride,
+                 nv, n, out + v * out_stride + r, out_stride);
+        }
+    }
+}
+

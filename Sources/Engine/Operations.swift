@@ -136,23 +136,21 @@ enum Operations {
         // the weights are read from memory once per batch.
         let group = ExactDot.maxVectors, block = 16
         pool.parallelRanges(rows, minimum: block) { range in
-            withUnsafeTemporaryAllocation(of: Float.self, capacity: group) { out in
-                var start = range.lowerBound
-                while start < range.upperBound {
-                    let end = min(start + block, range.upperBound)
-                    var t0 = 0
-                    while t0 < tokens {
-                        let n = min(group, tokens - t0)
-                        for r in start..<end {
-                            ExactDot.rows(w.type, weights: w.row(r), count: columns, x: xs.pointer + t0 * columns,
-                                          xStride: columns, vectors: n, out: out.baseAddress!)
-                            let b = bias?[r] ?? 0
-                            for v in 0..<n { ys.pointer[(t0 + v) * rows + r] = out[v] + b }
-                        }
-                        t0 += n
+            var start = range.lowerBound
+            while start < range.upperBound {
+                let end = min(start + block, range.upperBound)
+                var t0 = 0
+                while t0 < tokens {
+                    let n = min(group, tokens - t0)
+                    ExactDot.block(w.type, weights: w.row(start), rowBytes: w.rowBytes, rows: end - start, count: columns,
+                                   x: xs.pointer + t0 * columns, xStride: columns, vectors: n,
+                                   y: ys.pointer + t0 * rows + start, yStride: rows)
+                    if let bias {
+                        for v in 0..<n { for r in start..<end { ys.pointer[(t0 + v) * rows + r] += bias[r] } }
                     }
-                    start = end
+                    t0 += n
                 }
+                start = end
             }
         }
     }

@@ -24,6 +24,24 @@ public enum ExactDot {
         for v in 0..<vectors { out[v] = Dot.row(type, weights, x + v * xStride, count: count) }
     }
 
+    /// y[v * yStride + r] = weight row r · x_v for r in 0..<rows (row r at weights + r * rowBytes)
+    /// and v in 0..<vectors (1...8): `rows` for a block of rows in one call.
+    @inline(__always)
+    public static func block(_ type: GGMLType, weights: UnsafeRawPointer, rowBytes: Int, rows: Int, count: Int,
+                             x: UnsafePointer<Float>, xStride: Int, vectors: Int, y: UnsafeMutablePointer<Float>, yStride: Int) {
+        if FastDot.tier == .simd, let kernel = kernel(type) {
+            ck_rowsf_block(kernel, weights, rowBytes, rows, count, x, xStride, vectors, y, yStride)
+            return
+        }
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: maxVectors) { out in
+            for r in 0..<rows {
+                Self.rows(type, weights: weights + r * rowBytes, count: count, x: x, xStride: xStride, vectors: vectors,
+                          out: out.baseAddress!)
+                for v in 0..<vectors { y[v * yStride + r] = out[v] }
+            }
+        }
+    }
+
     /// Runs `body` with the calling thread's `rows` kernels limited to `path` (`.avx2` runs their
     /// AVX2 code on an AVX-512 machine), then restores the previous limit; other threads are
     /// unaffected. For tests that check every SIMD path in one process: `body` must not suspend.

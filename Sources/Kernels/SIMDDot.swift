@@ -244,6 +244,11 @@ public enum FastDot {
                   columns, results + rows.lowerBound, resultStride) != 0 {
             return
         }
+        if tier == .simd, let kernel = tileKernel(type) {
+            ck_tile_block(kernel, weights + rows.lowerBound * rowBytes, rowBytes, rows.count, activations, activationBytes,
+                          vectors, columns, results + rows.lowerBound, resultStride)
+            return
+        }
         var r = rows.lowerBound
         while r < rows.upperBound {
             let tileRows = min(Self.tileRows, rows.upperBound - r)

@@ -129,6 +129,16 @@ void ck_tile_q6_K(const void *w, size_t w_stride, size_t rows, const void *a, si
 void ck_tile_f16(const void *w, size_t w_stride, size_t rows, const void *a, size_t a_stride,
                  size_t vectors, size_t n, float *out, size_t out_stride);
 
+/// The signature every ck_tile_* kernel shares.
+typedef void (*ck_tile_fn)(const void *w, size_t w_stride, size_t rows, const void *a, size_t a_stride,
+                           size_t vectors, size_t n, float *out, size_t out_stride);
+
+/// out[v * out_stride + r] = dot(row r, vector v) for any number of rows and vectors, walked in
+/// `tile`'s 4 x 4 tiles (rows outside, so 4 rows stay in L1 while every vector passes): a whole
+/// block of a matrix in one call.
+void ck_tile_block(ck_tile_fn tile, const void *w, size_t w_stride, size_t rows, const void *a, size_t a_stride,
+                   size_t vectors, size_t n, float *out, size_t out_stride);
+
 #ifdef __cplusplus
 }
 #endif
