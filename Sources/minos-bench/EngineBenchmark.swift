@@ -4,6 +4,7 @@ import Engine
 import Foundation
 import Kernels
 import Models
+import Synchronization
 
 /// `minos-bench engine`: prefill and decode tokens/s of a model on this machine with each
 /// activation path, and decode as a fraction of the memory-bandwidth ceiling measured by a read
@@ -65,6 +66,8 @@ struct EngineBenchmark: AsyncParsableCommand {
 
         var rows: [(precision: ActivationPrecision, prefill: [Double], decode: [Double])] = []
         var ceiling = 0.0
+        var peak = (f32: 0.0, int8: 0.0)
+        var prefillFlops = 0.0
         for precision in precisions {
             // One engine per path (the precision is fixed at load); the mapped file is shared by the page cache.
             let engine = Engine(threads: threads, memoryLimit: nil, precision: precision)
@@ -84,6 +87,9 @@ struct EngineBenchmark: AsyncParsableCommand {
                 print("\(c.architecture), \(c.blockCount) layers, width \(c.embeddingLength), \(c.headCount)/\(c.headCountKV) heads, FFN \(c.feedForwardLength), vocabulary \(c.vocabularySize); weights \(transformer.model.weights.encodings.map(\.description).joined(separator: ", ")), \(String(format: "%.0f", Double(weightBytes) / 1e6)) MB read per token")
                 print("CPU path \(kernels.active) (MINOS_CPU=\(requested); this machine has \(kernels.detected)); threads \(threads)")
                 print("read bandwidth \(String(format: "%.1f", bandwidth / 1e9)) GB/s (probe) -> decode ceiling \(String(format: "%.1f", ceiling)) tok/s")
+                peak = ComputeProbe.measure(pool: engine.pool)
+                prefillFlops = Self.prefillFlops(transformer, prompt: prompt)
+                print("compute peak (probe, \(threads) threads): f32 \(String(format: "%.0f", peak.f32 / 1e9)) GFLOP/s, int8 \(String(format: "%.0f", peak.int8 / 1e9)) GOP/s; pp\(prompt) does \(String(format: "%.0f", prefillFlops / 1e6)) MFLOP per token")
                 print("")
             }
             let (prefill, decode) = measure(transformer, vocabulary: Int32(loaded.configuration.vocabularySize))
@@ -101,11 +107,14 @@ struct EngineBenchmark: AsyncParsableCommand {
             String(format: "%.1f / %.1f / %.1f", values.first!, values[values.count / 2], values.last!)
         }
         let cpu = CPUPath.active.description
-        print("| activations | CPU path | pp\(prompt) tok/s (min / median / max) | tg\(generate) tok/s (min / median / max) | tg median / ceiling |")
-        print("| --- | --- | --- | --- | --- |")
+        print("| activations | CPU path | pp\(prompt) tok/s (min / median / max) | tg\(generate) tok/s (min / median / max) | tg median / ceiling | pp median GFLOP/s / peak |")
+        print("| --- | --- | --- | --- | --- | --- |")
         for row in rows {
             let fraction = 100 * row.decode[row.decode.count / 2] / ceiling
-            print("| \(row.precision.rawValue) | \(cpu) | \(triple(row.prefill)) | \(triple(row.decode)) | \(String(format: "%.0f%%", fraction)) |")
+            // The exact path multiplies in f32, the q8 path mostly in int8: each against its own peak.
+            let rate = row.prefill[row.prefill.count / 2] * prefillFlops
+            let used = 100 * rate / (row.precision == .exact ? peak.f32 : peak.int8)
+            print("| \(row.precision.rawValue) | \(cpu) | \(triple(row.prefill)) | \(triple(row.decode)) | \(String(format: "%.0f%%", fraction)) | \(String(format: "%.0f", rate / 1e9)) / \(String(format: "%.0f%%", used)) (\(row.precision == .exact ? "f32" : "int8")) |")
         }
     }
 
@@ -139,6 +148,19 @@ struct EngineBenchmark: AsyncParsableCommand {
             decode.append(Double(generate) / decodeSeconds)
         }
         return (prefill.sorted(), decode.sorted())
+    }
+
+    /// Floating-point operations per token of an N-token prefill as `measure` runs it: two per
+    /// weight of every block's matrices, attention's scores and value sums over the causal context
+    /// (2·2·heads·headDimension per cached entry, (N + 1)/2 entries on average), and the
+    /// unembedding once for the last token, spread over the N tokens.
+    static func prefillFlops(_ transformer: Transformer, prompt: Int) -> Double {
+        let c = transformer.configuration, w = transformer.model.weights
+        let matrices = w.blocks.reduce(0.0) { sum, b in
+            sum + [b.query, b.key, b.value, b.output, b.gate, b.up, b.down].reduce(0.0) { $0 + Double($1.rows * $1.columns) }
+        }
+        let attention = 4.0 * Double(c.blockCount * c.headCount * c.headDimension) * Double(prompt + 1) / 2
+        return 2 * matrices + attention + 2 * Double(w.output.rows * w.output.columns) / Double(prompt)
     }
 
     /// Aggregate decode rate of `n` sequences generated together (one batched forward pass per step).
@@ -211,4 +233,23 @@ enum BandwidthProbe {
 struct UnsafeSendablePointer<T>: @unchecked Sendable {
     let pointer: UnsafeMutablePointer<T>
     init(_ pointer: UnsafeMutablePointer<T>) { self.pointer = pointer }
+}
+
+/// Measures the compute peak the kernels' instruction sets reach on every thread of the pool
+/// (CKernels' peak.c: register-only multiply-add chains on the path in use), the median of several
+/// passes: f32 FLOP/s (FMA) and int8 operations/s (the integer kernels' multiply-add).
+enum ComputeProbe {
+    static func measure(pool: WorkerPool, iterations: Int = 4_000_000) -> (f32: Double, int8: Double) {
+        func rate(_ probe: @escaping @Sendable (Int) -> Double) -> Double {
+            var rates: [Double] = []
+            for _ in 0..<5 {
+                let operations = Atomic<Int>(0)
+                let start = Date()
+                pool.parallelFor(pool.size) { _ in operations.wrappingAdd(Int(probe(iterations)), ordering: .relaxed) }
+                rates.append(Double(operations.load(ordering: .relaxed)) / Date().timeIntervalSince(start))
+            }
+            return rates.sorted()[rates.count / 2]
+        }
+        return (rate { ComputePeak.f32(iterations: $0) }, rate { ComputePeak.int8(iterations: $0) })
+    }
 }

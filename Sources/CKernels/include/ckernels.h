@@ -139,6 +139,15 @@ typedef void (*ck_tile_fn)(const void *w, size_t w_stride, size_t rows, const vo
 void ck_tile_block(ck_tile_fn tile, const void *w, size_t w_stride, size_t rows, const void *a, size_t a_stride,
                    size_t vectors, size_t n, float *out, size_t out_stride);
 
+// MARK: Compute-peak probes (minos-bench)
+
+/// Runs `iterations` rounds of twelve independent f32 FMA chains on the widest vectors the kernels
+/// may use now (AVX-512 or AVX2) and returns the floating-point operations done (2 per lane per FMA).
+double ck_peak_f32(size_t iterations);
+/// The same with the integer kernels' multiply-add (vpdpbusd on zmm with AVX-512 VNNI, on ymm with
+/// AVX-VNNI, AVX2's vpmaddubsw + vpmaddwd + vpaddd otherwise); returns int8 operations (2 per byte pair).
+double ck_peak_int8(size_t iterations);
+
 #ifdef __cplusplus
 }
 #endif
