@@ -10,80 +10,53 @@
 
 #ifdef CK_X86
 
-static CK_AVX512 double peak_fma512(size_t iterations) {
-    const __m512 x = _mm512_set1_ps(0.999f), y = _mm512_set1_ps(0.001f);
-#define DECLARE(k) __m512 a##k = _mm512_set1_ps((float)(k));
-#define STEP(k) a##k = _mm512_fmadd_ps(a##k, x, y);
-#define SUM(k) sum = _mm512_add_ps(sum, a##k);
-    CK_PEAK_CHAINS(DECLARE)
-    for (size_t i = 0; i < iterations; i++) { CK_PEAK_CHAINS(STEP) }
-    __m512 sum = _mm512_setzero_ps();
-    CK_PEAK_CHAINS(SUM)
-    volatile float sink = _mm512_reduce_add_ps(sum);
-    (void)sink;
-#undef DECLARE
-#undef STEP
-#undef SUM
-    return (double)iterations * 12 * 16 * 2;
-}
-
-static CK_AVX2 double peak_fma256(size_t iterations) {
-    const __m256 x = _mm256_set1_ps(0.999f), y = _mm256_set1_ps(0.001f);
-#define DECLARE(k) __m256 a##k = _mm256_set1_ps((float)(k));
-#define STEP(k) a##k = _mm256_fmadd_ps(a##k, x, y);
-#define SUM(k) sum = _mm256_add_ps(sum, a##k);
-    CK_PEAK_CHAINS(DECLARE)
-    for (size_t i = 0; i < iterations; i++) { CK_PEAK_CHAINS(STEP) }
-    __m256 sum = _mm256_setzero_ps();
-    CK_PEAK_CHAINS(SUM)
-    volatile float sink = ck_hsum_ps(sum);
-    (void)sink;
-#undef DECLARE
-#undef STEP
-#undef SUM
-    return (double)iterations * 12 * 8 * 2;
-}
-
-static CK_AVX512_VNNI double peak_dot512(size_t iterations) {
-    __m512i u = _mm512_set1_epi8(3), s = _mm512_set1_epi8(-2);
-#define DECLARE(k) __m512i a##k = _mm512_set1_epi32(k);
-#define STEP(k) a##k = _mm512_dpbusd_epi32(a##k, u, s);
-#define SUM(k) sum = _mm512_add_epi32(sum, a##k);
-    CK_PEAK_CHAINS(DECLARE)
-    for (size_t i = 0; i < iterations; i++) {
-        __asm__("" : "+v"(u), "+v"(s));
-        CK_PEAK_CHAINS(STEP)
+/// A probe function `name`: `type` accumulators a0...a11 start at `init(k)`; each round hides the
+/// operands `u` and `s` from the compiler (`constraint`: "x" for ymm, "v" for zmm) and advances every
+/// chain by `step(a, u, s)`; returns the operations done, `per_step` per chain and round.
+#define PEAK_PROBE(name, target, type, constraint, u_init, s_init, init, step, add, sink_of, per_step) \
+    static target double name(size_t iterations) {                                             \
+        type u = u_init, s = s_init;                                                           \
+        PEAK_CHAINS_DECLARE(type, init)                                                        \
+        for (size_t i = 0; i < iterations; i++) {                                              \
+            __asm__("" : "+" constraint(u), "+" constraint(s));                                \
+            PEAK_CHAINS_STEP(step)                                                             \
+        }                                                                                      \
+        type sum = a0;                                                                         \
+        PEAK_CHAINS_SUM(add)                                                                   \
+        volatile double sink = (double)(sink_of(sum));                                         \
+        (void)sink;                                                                            \
+        return (double)iterations * 12 * (per_step);                                           \
     }
-    __m512i sum = _mm512_setzero_si512();
-    CK_PEAK_CHAINS(SUM)
-    volatile int sink = _mm512_reduce_add_epi32(sum);
-    (void)sink;
-#undef DECLARE
-#undef STEP
-#undef SUM
-    return (double)iterations * 12 * 64 * 2;
-}
 
-/// AVX-VNNI's vpdpbusd on ymm.
-static CK_AVX_VNNI double peak_dot256_vnni(size_t iterations) {
-    __m256i u = _mm256_set1_epi8(3), s = _mm256_set1_epi8(-2);
-#define DECLARE(k) __m256i a##k = _mm256_set1_epi32(k);
-#define STEP(k) a##k = ck_dpbusd(CK_ISA_AVX_VNNI, a##k, u, s);
-#define SUM(k) sum = _mm256_add_epi32(sum, a##k);
-    CK_PEAK_CHAINS(DECLARE)
-    for (size_t i = 0; i < iterations; i++) {
-        __asm__("" : "+x"(u), "+x"(s));
-        CK_PEAK_CHAINS(STEP)
-    }
-    __m256i sum = _mm256_setzero_si256();
-    CK_PEAK_CHAINS(SUM)
-    volatile int sink = _mm256_extract_epi32(sum, 0) + _mm256_extract_epi32(sum, 7);
-    (void)sink;
-#undef DECLARE
-#undef STEP
-#undef SUM
-    return (double)iterations * 12 * 32 * 2;
-}
+#define PEAK_CHAINS_DECLARE(type, init) type a0 = init(0), a1 = init(1), a2 = init(2), a3 = init(3), a4 = init(4), \
+    a5 = init(5), a6 = init(6), a7 = init(7), a8 = init(8), a9 = init(9), a10 = init(10), a11 = init(11);
+#define PEAK_STEP_ONE(step, k) a##k = step(a##k, u, s);
+#define PEAK_CHAINS_STEP(step) PEAK_STEP_ONE(step, 0) PEAK_STEP_ONE(step, 1) PEAK_STEP_ONE(step, 2) PEAK_STEP_ONE(step, 3) \
+    PEAK_STEP_ONE(step, 4) PEAK_STEP_ONE(step, 5) PEAK_STEP_ONE(step, 6) PEAK_STEP_ONE(step, 7) PEAK_STEP_ONE(step, 8) \
+    PEAK_STEP_ONE(step, 9) PEAK_STEP_ONE(step, 10) PEAK_STEP_ONE(step, 11)
+#define PEAK_CHAINS_SUM(add) sum = add(add(add(add(sum, a1), add(a2, a3)), add(add(a4, a5), add(a6, a7))), \
+    add(add(a8, a9), add(a10, a11)));
+
+// f32: a = a·u + s, with u < 1 so the chains stay finite.
+#define F512_INIT(k) _mm512_set1_ps((float)(k))
+#define F256_INIT(k) _mm256_set1_ps((float)(k))
+#define F512_STEP(a, u, s) _mm512_fmadd_ps(a, u, s)
+#define F256_STEP(a, u, s) _mm256_fmadd_ps(a, u, s)
+PEAK_PROBE(peak_fma512, CK_AVX512, __m512, "v", _mm512_set1_ps(0.999f), _mm512_set1_ps(0.001f), F512_INIT,
+           F512_STEP, _mm512_add_ps, _mm512_reduce_add_ps, 16 * 2)
+PEAK_PROBE(peak_fma256, CK_AVX2, __m256, "x", _mm256_set1_ps(0.999f), _mm256_set1_ps(0.001f), F256_INIT,
+           F256_STEP, _mm256_add_ps, ck_hsum_ps, 8 * 2)
+
+// int8: a += Σ u·s per 4 bytes (vpdpbusd reads the accumulator, so one pair of operands serves all chains).
+#define I512_INIT(k) _mm512_set1_epi32(k)
+#define I256_INIT(k) _mm256_set1_epi32(k)
+#define I512_STEP(a, u, s) _mm512_dpbusd_epi32(a, u, s)
+#define I256_VNNI_STEP(a, u, s) ck_dpbusd(CK_ISA_AVX_VNNI, a, u, s)
+#define I256_LANE0(v) _mm256_extract_epi32(v, 0)
+PEAK_PROBE(peak_dot512, CK_AVX512_VNNI, __m512i, "v", _mm512_set1_epi8(3), _mm512_set1_epi8(-2), I512_INIT,
+           I512_STEP, _mm512_add_epi32, _mm512_reduce_add_epi32, 64 * 2)
+PEAK_PROBE(peak_dot256_vnni, CK_AVX_VNNI, __m256i, "x", _mm256_set1_epi8(3), _mm256_set1_epi8(-2), I256_INIT,
+           I256_VNNI_STEP, _mm256_add_epi32, I256_LANE0, 32 * 2)
 
 /// AVX2's vpmaddubsw + vpmaddwd + vpaddd. Its products do not depend on the accumulator, so each
 /// chain gets operands of its own (hidden from the compiler every round), or it would compute one
