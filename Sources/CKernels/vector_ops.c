@@ -100,17 +100,61 @@ CK_INLINE float ck_dot_d(const float *q, const float *k, size_t d) {
     return sum;
 }
 
+/// The 8 lane sums of a0...a7, in order, as one vector.
+CK_INLINE __m256 ck_hsum8x8(const __m256 a[8]) {
+    const __m256 h01 = _mm256_hadd_ps(a[0], a[1]), h23 = _mm256_hadd_ps(a[2], a[3]);
+    const __m256 h45 = _mm256_hadd_ps(a[4], a[5]), h67 = _mm256_hadd_ps(a[6], a[7]);
+    const __m256 h0123 = _mm256_hadd_ps(h01, h23), h4567 = _mm256_hadd_ps(h45, h67);
+    // h0123 holds the low-half sums of keys 0-3 then their high-half sums; likewise h4567
+    return _mm256_add_ps(_mm256_permute2f128_ps(h0123, h4567, 0x20), _mm256_permute2f128_ps(h0123, h4567, 0x31));
+}
+
 CK_AVX2 void ck_attend_scores(const float *query, const float *keys, size_t key_stride, size_t count, size_t d,
                               float scale, const int32_t *positions, size_t position_stride, int32_t limit, float *scores) {
-    for (size_t j = 0; j < count; j++) {
-        scores[j] = positions[j * position_stride] > limit ? -INFINITY : ck_dot_d(query, keys + j * key_stride, d) * scale;
+    size_t j = 0;
+    if (d % 8 == 0) {
+        // Eight keys at a time: each query vector is loaded once for all eight, the eight FMA
+        // chains are independent, and one transpose-and-add reduces them together.
+        const __m256 s = _mm256_set1_ps(scale);
+        for (; j + 8 <= count; j += 8) {
+            unsigned masked = 0;
+            for (unsigned k = 0; k < 8; k++) masked |= (unsigned)(positions[(j + k) * position_stride] > limit) << k;
+            if (masked == 0xFF) {  // all after the query's position (the rest of a prefill chunk)
+                _mm256_storeu_ps(scores + j, _mm256_set1_ps(-INFINITY));
+                continue;
+            }
+            __m256 acc[8];
+            for (int k = 0; k < 8; k++) acc[k] = _mm256_setzero_ps();
+            const float *kb = keys + j * key_stride;
+            for (size_t i = 0; i < d; i += 8) {
+                const __m256 q = _mm256_loadu_ps(query + i);
+                for (int k = 0; k < 8; k++) acc[k] = _mm256_fmadd_ps(q, _mm256_loadu_ps(kb + k * key_stride + i), acc[k]);
+            }
+            _mm256_storeu_ps(scores + j, _mm256_mul_ps(ck_hsum8x8(acc), s));
+            for (unsigned k = 0; k < 8; k++) {
+                if (masked >> k & 1) scores[j + k] = -INFINITY;
+            }
+        }
+    }
+    for (; j < count; j++) {
+        if (positions[j * position_stride] > limit) { scores[j] = -INFINITY; continue; }
+        if (d % 8 != 0) { scores[j] = ck_dot_d(query, keys + j * key_stride, d) * scale; continue; }
+        // The blocked loop's arithmetic for one key (one FMA chain, lanes added in ck_hsum8x8's
+        // order), so a key's score does not depend on where a block boundary falls: a cache split
+        // into segments scores exactly as one contiguous cache.
+        __m256 acc = _mm256_setzero_ps();
+        for (size_t i = 0; i < d; i += 8) acc = _mm256_fmadd_ps(_mm256_loadu_ps(query + i), _mm256_loadu_ps(keys + j * key_stride + i), acc);
+        float l[8];
+        _mm256_storeu_ps(l, acc);
+        scores[j] = (((l[0] + l[1]) + (l[2] + l[3])) + ((l[4] + l[5]) + (l[6] + l[7]))) * scale;
     }
 }
 
 CK_AVX2 void ck_attend_values(const float *weights, const float *values, size_t value_stride, size_t count, size_t d,
                               float *out) {
     size_t i = 0;
-    // Four registers of the output at a time, kept across every value row.
+    // Four registers of the output at a time, kept across every value row, added to in row order
+    // (one chain per register), so a cache split into segments sums exactly as a contiguous one.
     for (; i + 32 <= d; i += 32) {
         __m256 o0 = _mm256_loadu_ps(out + i), o1 = _mm256_loadu_ps(out + i + 8);
         __m256 o2 = _mm256_loadu_ps(out + i + 16), o3 = _mm256_loadu_ps(out + i + 24);
