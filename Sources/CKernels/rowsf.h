@@ -128,8 +128,29 @@ CK_BODY512 __m512 decode16(__m512i q, __m512 scale, __m512 offset) {
     default: body(w, n, x, x_stride, 8, out); break;                                          \
     }
 
+/// `rows` consecutive rows (row_bytes apart) through `body` with V vectors, results to y.
+#define ROWSF_ROW_LOOP(body, V)                                                               \
+    for (size_t r_ = 0; r_ < rows; r_++) {                                                    \
+        float o_[V];                                                                          \
+        body((const uint8_t *)w + r_ * row_bytes, n, x, x_stride, V, o_);                     \
+        for (size_t v_ = 0; v_ < (V); v_++) y[v_ * y_stride + r_] = o_[v_];                   \
+    }
+
+#define ROWSF_ROWS_SWITCH(body)                                                               \
+    switch (vectors) {                                                                        \
+    case 1: ROWSF_ROW_LOOP(body, 1) break;                                                    \
+    case 2: ROWSF_ROW_LOOP(body, 2) break;                                                    \
+    case 3: ROWSF_ROW_LOOP(body, 3) break;                                                    \
+    case 4: ROWSF_ROW_LOOP(body, 4) break;                                                    \
+    case 5: ROWSF_ROW_LOOP(body, 5) break;                                                    \
+    case 6: ROWSF_ROW_LOOP(body, 6) break;                                                    \
+    case 7: ROWSF_ROW_LOOP(body, 7) break;                                                    \
+    default: ROWSF_ROW_LOOP(body, 8) break;                                                   \
+    }
+
 /// The exported kernel `name`: the AVX-512 body when this thread may use it, else the AVX2 one;
-/// `vectors` (1...8) picks the instantiation.
+/// `vectors` (1...8) picks the instantiation. `name##_rows` runs a block of rows in one call, the
+/// row loop inside each instantiation, so a matrix-vector product pays no call per row.
 #define ROWSF_EXPORT(name, body2, body512)                                                    \
     static CK_AVX2 void name##_avx2(const void *w, size_t n, const float *x, size_t x_stride, \
                                     size_t vectors, float *out) { ROWSF_SWITCH(body2) }       \
@@ -140,6 +161,19 @@ CK_BODY512 __m512 decode16(__m512i q, __m512 scale, __m512 offset) {
     void name(const void *w, size_t n, const float *x, size_t x_stride, size_t vectors, float *out) { \
         if (CK_ROWSF_AVX512()) name##_avx512(w, n, x, x_stride, vectors, out);                \
         else name##_avx2(w, n, x, x_stride, vectors, out);                                    \
+    }                                                                                         \
+    static CK_AVX2 void name##_rows_avx2(const void *w, size_t row_bytes, size_t rows, size_t n, const float *x, \
+                                         size_t x_stride, size_t vectors, float *y, size_t y_stride) { \
+        ROWSF_ROWS_SWITCH(body2)                                                              \
+    }                                                                                         \
+    static CK_AVX512 void name##_rows_avx512(const void *w, size_t row_bytes, size_t rows, size_t n, const float *x, \
+                                             size_t x_stride, size_t vectors, float *y, size_t y_stride) { \
+        ROWSF_ROWS_SWITCH(body512)                                                            \
+    }                                                                                         \
+    void name##_rows(const void *w, size_t row_bytes, size_t rows, size_t n, const float *x, size_t x_stride, \
+                     size_t vectors, float *y, size_t y_stride) {                             \
+        if (CK_ROWSF_AVX512()) name##_rows_avx512(w, row_bytes, rows, n, x, x_stride, vectors, y, y_stride); \
+        else name##_rows_avx2(w, row_bytes, rows, n, x, x_stride, vectors, y, y_stride);      \
     }
 
 #else
@@ -148,6 +182,10 @@ CK_BODY512 __m512 decode16(__m512i q, __m512 scale, __m512 offset) {
 #define ROWSF_EXPORT(name, body2, body512)                                                    \
     void name(const void *w, size_t n, const float *x, size_t x_stride, size_t vectors, float *out) { \
         (void)w; (void)n; (void)x; (void)x_stride; (void)vectors; (void)out;                  \
+    }                                                                                         \
+    void name##_rows(const void *w, size_t row_bytes, size_t rows, size_t n, const float *x, size_t x_stride, \
+                     size_t vectors, float *y, size_t y_stride) {                             \
+        (void)w; (void)row_bytes; (void)rows; (void)n; (void)x; (void)x_stride; (void)vectors; (void)y; (void)y_stride; \
     }
 
 #endif // CK_X86

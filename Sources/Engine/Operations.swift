@@ -94,48 +94,111 @@ enum Operations {
     static func linear(_ w: WeightMatrix, _ x: UnsafeMutablePointer<Float>, tokens: Int, bias: [Float]?,
                        _ y: UnsafeMutablePointer<Float>, pool: WorkerPool, scratch: ForwardScratch,
                        precision: ActivationPrecision) {
-        let rows = w.rows, columns = w.columns
-        let xs = UnsafeSendable(x), ys = UnsafeSendable(y)
+        linear([LinearPart(w, bias: bias, y)], x, tokens: tokens, pool: pool, scratch: scratch, precision: precision)
+    }
+
+    /// One matrix of a `linear` call that several matrices share: its weights, bias and output.
+    struct LinearPart {
+        let w: WeightMatrix
+        let bias: [Float]?
+        let y: UnsafeMutablePointer<Float>
+        init(_ w: WeightMatrix, bias: [Float]?, _ y: UnsafeMutablePointer<Float>) {
+            self.w = w
+            self.bias = bias
+            self.y = y
+        }
+    }
+
+    /// Every part's product with the same input x, in one parallel section over all their rows
+    /// when they take the same route (q, k and v; gate and up): decoding issues a parallel
+    /// section per call, and each costs a hand-off and whatever imbalance the split leaves.
+    static func linear(_ parts: [LinearPart], _ x: UnsafeMutablePointer<Float>, tokens: Int, pool: WorkerPool,
+                       scratch: ForwardScratch, precision: ActivationPrecision) {
+        let routes = parts.map { LinearRoute($0.w, tokens: tokens, precision: precision) }
+        guard routes.allSatisfy({ $0 == routes[0] }) else {
+            for (part, route) in zip(parts, routes) { linear([part], [route], x, tokens: tokens, pool: pool, scratch: scratch) }
+            return
+        }
+        linear(parts, routes, x, tokens: tokens, pool: pool, scratch: scratch)
+    }
+
+    /// `parts` (all of one route) in one parallel section.
+    private static func linear(_ parts: [LinearPart], _ routes: [LinearRoute], _ x: UnsafeMutablePointer<Float>,
+                               tokens: Int, pool: WorkerPool, scratch: ForwardScratch) {
+        let route = routes[0]
+        let xs = UnsafeSendable(x)
+        let sendableParts = UnsafeSendableParts(parts)
+        var q8: UnsafeRawSendable?
+        if case .integer(let activation, let rowBytes) = route {
+            // Integer path: quantize each token's activations once; every weight row then reads them.
+            let columns = parts[0].w.columns
+            for t in 0..<tokens {
+                FastDot.quantizeActivations(activation, from: x + t * columns, into: scratch.quantized + t * rowBytes, count: columns)
+            }
+            q8 = UnsafeRawSendable(scratch.quantized)
+        }
+        let quantized = q8
+        let total = parts.reduce(0) { $0 + $1.w.rows }
+        pool.parallelRanges(total, minimum: 16) { range in
+            var offset = 0
+            for part in sendableParts.parts {
+                let rows = part.w.rows
+                let lower = max(range.lowerBound - offset, 0), upper = min(range.upperBound - offset, rows)
+                offset += rows
+                if lower >= upper { continue }
+                let local = lower..<upper
+                route.run(part, local, x: xs.pointer, tokens: tokens, quantized: quantized?.pointer)
+                if let bias = part.bias {
+                    for t in 0..<tokens { for r in local { part.y[t * rows + r] += bias[r] } }
+                }
+            }
+        }
+    }
+}
+
+/// How one matrix product runs: which kernels, chosen by weight type, batch and precision.
+enum LinearRoute: Equatable {
+    /// Activations quantized once per call (the q8 path), integer kernels over every row.
+    case integer(GGMLType, rowBytes: Int)
+    /// Exact prefill: each panel of weight rows is decoded to f32 once and multiplied into every
+    /// token (a matrix-matrix product), so decoding is paid once per batch.
+    case panels
+    /// Exact decode: blocks of rows stay in cache while every group of up to 8 tokens passes, so
+    /// the weights are read from memory once per batch.
+    case rows
+
+    init(_ w: WeightMatrix, tokens: Int, precision: ActivationPrecision) {
         let activation = FastDot.activationType(for: w.type)
         // IQ4's table-lookup codes are slower against 8-bit activations than its exact row kernel
         // against f32 ones (vpermps on a table of value × scale), so decoding them stays exact on
         // the q8 path too: faster and closer to the f32 model. Batches take the integer matrix kernel.
         let exactIsFaster = (w.type == .iq4_nl || w.type == .iq4_xs) && tokens < FastDot.matrixMinimumVectors
-        if precision == .q8, activation != .f32, !exactIsFaster, let rowBytes = activation.byteCount(elements: columns) {
-            // Integer path: quantize each token's activations once; every weight row then reads them.
-            for t in 0..<tokens {
-                FastDot.quantizeActivations(activation, from: x + t * columns, into: scratch.quantized + t * rowBytes, count: columns)
-            }
-            let q8 = UnsafeRawSendable(scratch.quantized)
-            pool.parallelRanges(rows, minimum: 16) { range in
-                FastDot.matrix(w.type, weights: w.base, rows: range, columns: columns, activations: q8.pointer,
-                               vectors: tokens, results: ys.pointer, resultStride: rows)
-                if let bias {
-                    for t in 0..<tokens { for r in range { ys.pointer[t * rows + r] += bias[r] } }
-                }
-            }
-            return
-        }
-        if tokens > 1, !ExactDot.isAccelerated(w.type) || (tokens > ExactDot.maxVectors && ExactMatrix.isAccelerated(w.type)) {
-            // Exact prefill: each panel of weight rows is decoded to f32 once and multiplied into
-            // every token (a matrix-matrix product), so decoding is paid once per batch. (An
-            // encoding with a fused row kernel but no panel decoder keeps the row loop below.)
+        if precision == .q8, activation != .f32, !exactIsFaster, let rowBytes = activation.byteCount(elements: w.columns) {
+            self = .integer(activation, rowBytes: rowBytes)
+        } else if tokens > 1, !ExactDot.isAccelerated(w.type) || (tokens > ExactDot.maxVectors && ExactMatrix.isAccelerated(w.type)) {
+            // (An encoding with a fused row kernel but no panel decoder keeps the row loop.)
             // Batches of up to `maxVectors` tokens — sequences decoded together, a speculative
             // draft being checked — take the same row kernels as decoding one token, so each
             // token's result matches decoding it alone to within f32 round-off.
-            pool.parallelRanges(rows, minimum: 16) { range in
-                ExactMatrix.multiply(w.type, weights: w.base, rowBytes: w.rowBytes, rows: range, columns: columns,
-                                     x: xs.pointer, tokens: tokens, y: ys.pointer, yStride: rows)
-                if let bias {
-                    for t in 0..<tokens { for r in range { ys.pointer[t * rows + r] += bias[r] } }
-                }
-            }
-            return
+            self = .panels
+        } else {
+            self = .rows
         }
-        // Exact decode: blocks of rows stay in cache while every group of up to 8 tokens passes, so
-        // the weights are read from memory once per batch.
-        let group = ExactDot.maxVectors, block = 16
-        pool.parallelRanges(rows, minimum: block) { range in
+    }
+
+    /// part.y[t * rows + r] = W[r] · x[t] for r in `range` (bias not added).
+    func run(_ part: Operations.LinearPart, _ range: Range<Int>, x: UnsafeMutablePointer<Float>, tokens: Int,
+             quantized: UnsafeMutableRawPointer?) {
+        let w = part.w, rows = w.rows, columns = w.columns
+        switch self {
+        case .integer:
+            FastDot.matrix(w.type, weights: w.base, rows: range, columns: columns, activations: quantized!,
+                           vectors: tokens, results: part.y, resultStride: rows)
+        case .panels:
+            ExactMatrix.multiply(w.type, weights: w.base, rowBytes: w.rowBytes, rows: range, columns: columns,
+                                 x: x, tokens: tokens, y: part.y, yStride: rows)
+        case .rows:
+            let group = ExactDot.maxVectors, block = 16
             var start = range.lowerBound
             while start < range.upperBound {
                 let end = min(start + block, range.upperBound)
@@ -143,17 +206,19 @@ enum Operations {
                 while t0 < tokens {
                     let n = min(group, tokens - t0)
                     ExactDot.block(w.type, weights: w.row(start), rowBytes: w.rowBytes, rows: end - start, count: columns,
-                                   x: xs.pointer + t0 * columns, xStride: columns, vectors: n,
-                                   y: ys.pointer + t0 * rows + start, yStride: rows)
-                    if let bias {
-                        for v in 0..<n { for r in start..<end { ys.pointer[(t0 + v) * rows + r] += bias[r] } }
-                    }
+                                   x: x + t0 * columns, xStride: columns, vectors: n, y: part.y + t0 * rows + start, yStride: rows)
                     t0 += n
                 }
                 start = end
             }
         }
     }
+}
+
+/// The parts of one `linear` call, handed to the workers, which write disjoint rows of each output.
+private struct UnsafeSendableParts: @unchecked Sendable {
+    let parts: [Operations.LinearPart]
+    init(_ parts: [Operations.LinearPart]) { self.parts = parts }
 }
 
 /// How activations meet quantized weights in matrix products.

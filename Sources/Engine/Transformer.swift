@@ -89,9 +89,8 @@ public final class Transformer: @unchecked Sendable {
             // Attention norm.                                          h: [T, e]
             normRows(x, block.attentionNorm, into: h, rows: T, width: e)
             // QKV projections.                                         q: [T, heads·d], k, v: [T, kvHeads·d]
-            linear(block.query, h, tokens: T, bias: block.queryBias, q, scratch: s)
-            linear(block.key, h, tokens: T, bias: block.keyBias, k, scratch: s)
-            linear(block.value, h, tokens: T, bias: block.valueBias, v, scratch: s)
+            linear([.init(block.query, bias: block.queryBias, q), .init(block.key, bias: block.keyBias, k),
+                    .init(block.value, bias: block.valueBias, v)], h, tokens: T, scratch: s)
             // QK-norm (Qwen3), then RoPE, per head.
             for t in 0..<T {
                 for head in 0..<c.headCount {
@@ -126,8 +125,7 @@ public final class Transformer: @unchecked Sendable {
 
             // FFN norm, SwiGLU feed-forward, residual.                 gate, up: [T, ff]
             normRows(x, block.feedForwardNorm, into: h, rows: T, width: e)
-            linear(block.gate, h, tokens: T, bias: nil, gate, scratch: s)
-            linear(block.up, h, tokens: T, bias: nil, up, scratch: s)
+            linear([.init(block.gate, bias: nil, gate), .init(block.up, bias: nil, up)], h, tokens: T, scratch: s)
             Operations.swiGLU(gate, up, count: T * c.feedForwardLength)
             // The down projection's input (SwiGLU products) has the widest range of any activation,
             // so 8-bit blocks lose the most there: it stays exact on the q8 path too, which keeps
@@ -170,6 +168,12 @@ public final class Transformer: @unchecked Sendable {
     private func linear(_ w: WeightMatrix, _ x: UnsafeMutablePointer<Float>, tokens: Int, bias: [Float]?,
                         _ y: UnsafeMutablePointer<Float>, scratch: ForwardScratch, precision: ActivationPrecision? = nil) {
         Operations.linear(w, x, tokens: tokens, bias: bias, y, pool: pool, scratch: scratch, precision: precision ?? self.precision)
+    }
+
+    /// Several products of the same input in one parallel section (`Operations.linear(_:...)`).
+    private func linear(_ parts: [Operations.LinearPart], _ x: UnsafeMutablePointer<Float>, tokens: Int,
+                        scratch: ForwardScratch) {
+        Operations.linear(parts, x, tokens: tokens, pool: pool, scratch: scratch, precision: precision)
     }
 
     /// Causal attention of every (token, head) over the layer's cached entries of the token's own

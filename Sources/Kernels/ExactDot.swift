@@ -29,6 +29,10 @@ public enum ExactDot {
     @inline(__always)
     public static func block(_ type: GGMLType, weights: UnsafeRawPointer, rowBytes: Int, rows: Int, count: Int,
                              x: UnsafePointer<Float>, xStride: Int, vectors: Int, y: UnsafeMutablePointer<Float>, yStride: Int) {
+        if FastDot.tier == .simd, let kernel = rowsKernel(type) {
+            kernel(weights, rowBytes, rows, count, x, xStride, vectors, y, yStride)
+            return
+        }
         if FastDot.tier == .simd, let kernel = kernel(type) {
             ck_rowsf_block(kernel, weights, rowBytes, rows, count, x, xStride, vectors, y, yStride)
             return
@@ -50,6 +54,30 @@ public enum ExactDot {
         let previous = ck_rowsf_thread_limit(path.mask.rawValue)
         defer { _ = ck_rowsf_thread_limit(previous) }
         return try body()
+    }
+
+    typealias RowsKernel = @convention(c) (UnsafeRawPointer?, Int, Int, Int, UnsafePointer<Float>?, Int, Int,
+                                           UnsafeMutablePointer<Float>?, Int) -> Void
+
+    /// The kernels with the row loop inside (IQ4's run through `ck_rowsf_block`, a call per row).
+    @inline(__always)
+    static func rowsKernel(_ type: GGMLType) -> RowsKernel? {
+        switch type {
+        case .q8_0: return ck_rowsf_q8_0_rows
+        case .q4_0: return ck_rowsf_q4_0_rows
+        case .q4_1: return ck_rowsf_q4_1_rows
+        case .q5_0: return ck_rowsf_q5_0_rows
+        case .q5_1: return ck_rowsf_q5_1_rows
+        case .q2_K: return ck_rowsf_q2_K_rows
+        case .q3_K: return ck_rowsf_q3_K_rows
+        case .q4_K: return ck_rowsf_q4_K_rows
+        case .q5_K: return ck_rowsf_q5_K_rows
+        case .q6_K: return ck_rowsf_q6_K_rows
+        case .f16: return ck_rowsf_f16_rows
+        case .bf16: return ck_rowsf_bf16_rows
+        case .f32: return ck_rowsf_f32_rows
+        default: return nil
+        }
     }
 
     typealias Kernel = @convention(c) (UnsafeRawPointer?, Int, UnsafePointer<Float>?, Int, Int, UnsafeMutablePointer<Float>?) -> Void

@@ -32,6 +32,25 @@ void ck_rowsf_f16(const void *w, size_t n, const float *x, size_t x_stride, size
 void ck_rowsf_bf16(const void *w, size_t n, const float *x, size_t x_stride, size_t vectors, float *out);
 void ck_rowsf_f32(const void *w, size_t n, const float *x, size_t x_stride, size_t vectors, float *out);
 
+/// The same for `rows` rows at w, w + row_bytes, ...: y[v * y_stride + r] = dot(row r, x_v), the
+/// row loop inside the kernel (a matrix-vector product in one call).
+#define CK_ROWSF_ROWS_DECL(name) \
+    void name##_rows(const void *w, size_t row_bytes, size_t rows, size_t n, const float *x, size_t x_stride, \
+                     size_t vectors, float *y, size_t y_stride);
+CK_ROWSF_ROWS_DECL(ck_rowsf_q8_0)
+CK_ROWSF_ROWS_DECL(ck_rowsf_q4_0)
+CK_ROWSF_ROWS_DECL(ck_rowsf_q4_1)
+CK_ROWSF_ROWS_DECL(ck_rowsf_q5_0)
+CK_ROWSF_ROWS_DECL(ck_rowsf_q5_1)
+CK_ROWSF_ROWS_DECL(ck_rowsf_q2_K)
+CK_ROWSF_ROWS_DECL(ck_rowsf_q3_K)
+CK_ROWSF_ROWS_DECL(ck_rowsf_q4_K)
+CK_ROWSF_ROWS_DECL(ck_rowsf_q5_K)
+CK_ROWSF_ROWS_DECL(ck_rowsf_q6_K)
+CK_ROWSF_ROWS_DECL(ck_rowsf_f16)
+CK_ROWSF_ROWS_DECL(ck_rowsf_bf16)
+CK_ROWSF_ROWS_DECL(ck_rowsf_f32)
+
 /// The signature every ck_rowsf_* kernel shares.
 typedef void (*ck_rowsf_fn)(const void *w, size_t n, const float *x, size_t x_stride, size_t vectors, float *out);
 
