@@ -6,6 +6,7 @@
 
 #include "ckernels_iq4.h"
 #include "ck_vnni.h"
+#include "rowsf_rows.h"
 
 #ifdef CK_X86
 
@@ -191,6 +192,28 @@ void ck_rowsf_iq4_xs(const void *w, size_t n, const float *x, size_t x_stride, s
     else iq4_rowsf2(w, n, x, x_stride, vectors, out, 1);
 }
 
+static CK_AVX2 void iq4_rows2(const void *w, size_t row_bytes, size_t rows, size_t n, const float *x, size_t x_stride,
+                              size_t vectors, float *y, size_t y_stride, int xs) {
+    if (xs) ROWSF_ROWS_SWITCH(iq4_rowsf_avx2, 1) else ROWSF_ROWS_SWITCH(iq4_rowsf_avx2, 0)
+}
+
+static CK_AVX512 void iq4_rows512(const void *w, size_t row_bytes, size_t rows, size_t n, const float *x,
+                                  size_t x_stride, size_t vectors, float *y, size_t y_stride, int xs) {
+    if (xs) ROWSF_ROWS_SWITCH(iq4_rowsf_avx512, 1) else ROWSF_ROWS_SWITCH(iq4_rowsf_avx512, 0)
+}
+
+void ck_rowsf_iq4_nl_rows(const void *w, size_t row_bytes, size_t rows, size_t n, const float *x, size_t x_stride,
+                          size_t vectors, float *y, size_t y_stride) {
+    if (CK_HAS(CK_FEATURE_AVX512)) iq4_rows512(w, row_bytes, rows, n, x, x_stride, vectors, y, y_stride, 0);
+    else iq4_rows2(w, row_bytes, rows, n, x, x_stride, vectors, y, y_stride, 0);
+}
+
+void ck_rowsf_iq4_xs_rows(const void *w, size_t row_bytes, size_t rows, size_t n, const float *x, size_t x_stride,
+                          size_t vectors, float *y, size_t y_stride) {
+    if (CK_HAS(CK_FEATURE_AVX512)) iq4_rows512(w, row_bytes, rows, n, x, x_stride, vectors, y, y_stride, 1);
+    else iq4_rows2(w, row_bytes, rows, n, x, x_stride, vectors, y, y_stride, 1);
+}
+
 // MARK: Dequantize (value times scale, one f32 product each: bit-identical to Dequantize.row)
 
 static CK_AVX2 void iq4_dequant2(const uint8_t *b, float *out, size_t n, int xs) {
@@ -253,6 +276,14 @@ void ck_rowsf_iq4_nl(const void *w, size_t n, const float *x, size_t xs, size_t 
 }
 void ck_rowsf_iq4_xs(const void *w, size_t n, const float *x, size_t xs, size_t v, float *out) {
     (void)w; (void)n; (void)x; (void)xs; (void)v; (void)out; __builtin_trap();
+}
+void ck_rowsf_iq4_nl_rows(const void *w, size_t rb, size_t rows, size_t n, const float *x, size_t xs, size_t v, float *y,
+                          size_t ys) {
+    (void)w; (void)rb; (void)rows; (void)n; (void)x; (void)xs; (void)v; (void)y; (void)ys; __builtin_trap();
+}
+void ck_rowsf_iq4_xs_rows(const void *w, size_t rb, size_t rows, size_t n, const float *x, size_t xs, size_t v, float *y,
+                          size_t ys) {
+    (void)w; (void)rb; (void)rows; (void)n; (void)x; (void)xs; (void)v; (void)y; (void)ys; __builtin_trap();
 }
 void ck_dequant_iq4_nl(const void *w, float *out, size_t n) { (void)w; (void)out; (void)n; __builtin_trap(); }
 void ck_dequant_iq4_xs(const void *w, float *out, size_t n) { (void)w; (void)out; (void)n; __builtin_trap(); }

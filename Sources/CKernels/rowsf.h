@@ -12,6 +12,7 @@
 
 #include "ckernels_float.h"
 #include "ck_internal.h"
+#include "rowsf_rows.h"
 
 #ifdef CK_X86
 
@@ -126,26 +127,6 @@ CK_BODY512 __m512 decode16(__m512i q, __m512 scale, __m512 offset) {
     case 6: body(w, n, x, x_stride, 6, out); break;                                           \
     case 7: body(w, n, x, x_stride, 7, out); break;                                           \
     default: body(w, n, x, x_stride, 8, out); break;                                          \
-    }
-
-/// `rows` consecutive rows (row_bytes apart) through `body` with V vectors, results to y.
-#define ROWSF_ROW_LOOP(body, V)                                                               \
-    for (size_t r_ = 0; r_ < rows; r_++) {                                                    \
-        float o_[V];                                                                          \
-        body((const uint8_t *)w + r_ * row_bytes, n, x, x_stride, V, o_);                     \
-        for (size_t v_ = 0; v_ < (V); v_++) y[v_ * y_stride + r_] = o_[v_];                   \
-    }
-
-#define ROWSF_ROWS_SWITCH(body)                                                               \
-    switch (vectors) {                                                                        \
-    case 1: ROWSF_ROW_LOOP(body, 1) break;                                                    \
-    case 2: ROWSF_ROW_LOOP(body, 2) break;                                                    \
-    case 3: ROWSF_ROW_LOOP(body, 3) break;                                                    \
-    case 4: ROWSF_ROW_LOOP(body, 4) break;                                                    \
-    case 5: ROWSF_ROW_LOOP(body, 5) break;                                                    \
-    case 6: ROWSF_ROW_LOOP(body, 6) break;                                                    \
-    case 7: ROWSF_ROW_LOOP(body, 7) break;                                                    \
-    default: ROWSF_ROW_LOOP(body, 8) break;                                                   \
     }
 
 /// The exported kernel `name`: the AVX-512 body when this thread may use it, else the AVX2 one;

@@ -59,7 +59,7 @@ public enum ExactDot {
     typealias RowsKernel = @convention(c) (UnsafeRawPointer?, Int, Int, Int, UnsafePointer<Float>?, Int, Int,
                                            UnsafeMutablePointer<Float>?, Int) -> Void
 
-    /// The kernels with the row loop inside (IQ4's run through `ck_rowsf_block`, a call per row).
+    /// The kernels with the row loop inside (an encoding without one runs through `ck_rowsf_block`).
     @inline(__always)
     static func rowsKernel(_ type: GGMLType) -> RowsKernel? {
         switch type {
@@ -76,6 +76,8 @@ public enum ExactDot {
         case .f16: return ck_rowsf_f16_rows
         case .bf16: return ck_rowsf_bf16_rows
         case .f32: return ck_rowsf_f32_rows
+        case .iq4_nl: return ck_rowsf_iq4_nl_rows
+        case .iq4_xs: return ck_rowsf_iq4_xs_rows
         default: return nil
         }
     }

@@ -66,6 +66,45 @@ struct ExactDotTests {
         }
     }
 
+    @Test("a block of rows in one call equals each row alone, bit for bit, on every path and vector count",
+          arguments: types)
+    func blockEqualsRows(type: GGMLType) throws {
+        let columns = 512, rows = 5
+        guard let rowBytes = type.byteCount(elements: columns) else { return }
+        var generator = SplitMix64(seed: 77 + UInt64(type.rawValue))
+        let values = (0..<(columns * rows)).map { _ in Float.random(in: -2...2, using: &generator) }
+        var matrix = [UInt8](repeating: 0, count: rowBytes * rows)
+        values.withUnsafeBufferPointer { v in
+            matrix.withUnsafeMutableBytes { m in
+                for r in 0..<rows { Quantize.row(type, from: v.baseAddress! + r * columns, into: m.baseAddress! + r * rowBytes, count: columns) }
+            }
+        }
+        let x = (0..<(columns * ExactDot.maxVectors)).map { _ in Float.random(in: -3...3, using: &generator) }
+        for path in Self.paths + [nil] {
+            for count in 1...ExactDot.maxVectors {
+                var block = [Float](repeating: .nan, count: count * rows), alone = block
+                func run() {
+                    matrix.withUnsafeBytes { m in
+                        x.withUnsafeBufferPointer { xb in
+                            block.withUnsafeMutableBufferPointer {
+                                ExactDot.block(type, weights: m.baseAddress!, rowBytes: rowBytes, rows: rows, count: columns,
+                                               x: xb.baseAddress!, xStride: columns, vectors: count, y: $0.baseAddress!, yStride: rows)
+                            }
+                            for r in 0..<rows {
+                                var out = [Float](repeating: .nan, count: count)
+                                ExactDot.rows(type, weights: m.baseAddress! + r * rowBytes, count: columns, x: xb.baseAddress!,
+                                              xStride: columns, vectors: count, out: &out)
+                                for v in 0..<count { alone[v * rows + r] = out[v] }
+                            }
+                        }
+                    }
+                }
+                if let path { ExactDot.limiting(to: path, run) } else { run() }
+                #expect(block.map(\.bitPattern) == alone.map(\.bitPattern), "\(type) on \(path.map { "\($0)" } ?? "the active path"), \(count) vectors")
+            }
+        }
+    }
+
     @Test("every listed encoding is accelerated when the CPU has AVX2")
     func accelerated() {
         if FastDot.hardwareSupported && FastDot.tier == .simd {

@@ -17,6 +17,11 @@ extern "C" {
 /// ck_rowsf_* kernels of ckernels_float.h (equal to Dot.row up to the order of f32 operations).
 void ck_rowsf_iq4_nl(const void *w, size_t n, const float *x, size_t x_stride, size_t vectors, float *out);
 void ck_rowsf_iq4_xs(const void *w, size_t n, const float *x, size_t x_stride, size_t vectors, float *out);
+/// The same for a block of rows, as ck_rowsf_*_rows in ckernels_float.h.
+void ck_rowsf_iq4_nl_rows(const void *w, size_t row_bytes, size_t rows, size_t n, const float *x, size_t x_stride,
+                          size_t vectors, float *y, size_t y_stride);
+void ck_rowsf_iq4_xs_rows(const void *w, size_t row_bytes, size_t rows, size_t n, const float *x, size_t x_stride,
+                          size_t vectors, float *y, size_t y_stride);
 
 /// n elements decoded into out, bit-identical to Dequantize.row.
 void ck_dequant_iq4_nl(const void *w, float *out, size_t n);
