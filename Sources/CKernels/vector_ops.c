@@ -179,8 +179,22 @@ CK_AVX2 void ck_attend_values(const float *weights, const float *values, size_t 
     }
 }
 
+CK_AVX2 void ck_attend_mask(float *scores, size_t n, float scale, const int32_t *positions, int32_t limit) {
+    const __m256 s = _mm256_set1_ps(scale), masked = _mm256_set1_ps(-INFINITY);
+    const __m256i l = _mm256_set1_epi32(limit);
+    size_t j = 0;
+    for (; j + 8 <= n; j += 8) {
+        const __m256 after = _mm256_castsi256_ps(_mm256_cmpgt_epi32(_mm256_loadu_si256((const __m256i *)(positions + j)), l));
+        _mm256_storeu_ps(scores + j, _mm256_blendv_ps(_mm256_mul_ps(_mm256_loadu_ps(scores + j), s), masked, after));
+    }
+    for (; j < n; j++) scores[j] = positions[j] > limit ? -INFINITY : scores[j] * scale;
+}
+
 #else
 
+void ck_attend_mask(float *scores, size_t n, float scale, const int32_t *positions, int32_t limit) {
+    (void)scores; (void)n; (void)scale; (void)positions; (void)limit; __builtin_trap();
+}
 void ck_softmax_f32(float *x, size_t n) { (void)x; (void)n; __builtin_trap(); }
 void ck_swiglu_f32(float *gate, const float *up, size_t n) { (void)gate; (void)up; (void)n; __builtin_trap(); }
 void ck_attend_scores(const float *query, const float *keys, size_t key_stride, size_t count, size_t d,

@@ -194,6 +194,9 @@ public final class Transformer: @unchecked Sendable {
             viewIndex.append(views.count)
             views.append(cache.segments(layer: layer))
         }
+        if VectorKernels.isAccelerated, positions.count >= Self.tiledAttentionMinimum, views.count == 1 {
+            return attendTiled(queries: queries, positions: positions, segments: views[0], into: output)
+        }
         let segmentViews = UnsafeSendableBox(views)
         let cacheOfToken = viewIndex
         let kvHeads = c.headCountKV
@@ -244,6 +247,68 @@ public final class Transformer: @unchecked Sendable {
                     n += segment.count
                 }
             }
+        }
+    }
+
+    /// Tokens of one sequence from which attention runs as matrix products (`attendTiled`).
+    static let tiledAttentionMinimum = 16
+
+    /// Prefill attention as two matrix products per query head and block of tokens, in the prefill
+    /// path's f32 product tiles: scores = Q·Kᵀ against every cached key of the sequence (scaled,
+    /// masked by position, softmax per token), then out = P·V, with each KV head's values (and
+    /// positions) laid out once per call as rows over the keys. Keys after a token's position are
+    /// multiplied and then masked; what that wastes is less than what the tiles gain over one key
+    /// at a time. Every (token, key) product is computed alike whatever the tiling, so a cache split
+    /// into segments gives the same bits as a contiguous one.
+    private func attendTiled(queries: UnsafeMutablePointer<Float>, positions: [Int32], segments: [KVSegment],
+                             into output: UnsafeMutablePointer<Float>) {
+        let c = configuration
+        let d = c.headDimension, group = c.groupSize, heads = c.headCount, kvHeads = c.headCountKV
+        let kvWidth = c.keyValueWidth, qWidth = c.queryWidth
+        let T = positions.count
+        let n = segments.reduce(0) { $0 + $1.count }
+        let scale = 1 / Float(d).squareRoot()
+        // Per KV head: values as d rows of n, and the keys' positions in order.
+        let transposed = UnsafeMutablePointer<Float>.allocate(capacity: kvHeads * d * n)
+        let keyPositions = UnsafeMutablePointer<Int32>.allocate(capacity: kvHeads * n)
+        defer { transposed.deallocate(); keyPositions.deallocate() }
+        let vt = UnsafeSendable(transposed), kp = UnsafeSendable(keyPositions)
+        let segs = UnsafeSendableBox(segments)
+        pool.parallelFor(kvHeads) { kvHead in
+            let rows = vt.pointer + kvHead * d * n, order = kp.pointer + kvHead * n
+            var column = 0
+            for segment in segs.value {
+                for j in 0..<segment.count {
+                    let value = segment.values + j * kvWidth + kvHead * d
+                    for i in 0..<d { rows[i * n + column + j] = value[i] }
+                    order[column + j] = segment.positions[j * kvHeads + kvHead]
+                }
+                column += segment.count
+            }
+        }
+        let blockTokens = 32
+        let blocks = (T + blockTokens - 1) / blockTokens
+        let qs = UnsafeSendable(queries), out = UnsafeSendable(output)
+        let tokenPositions = positions
+        pool.parallelFor(heads * blocks) { item in
+            let head = item / blocks, kvHead = head / group
+            let t0 = (item % blocks) * blockTokens, count = min(blockTokens, T - t0)
+            let scores = UnsafeMutablePointer<Float>.allocate(capacity: count * n)
+            defer { scores.deallocate() }
+            var column = 0
+            for segment in segs.value {
+                VectorKernels.product(segment.keys + kvHead * d, pStride: kvWidth, rows: segment.count,
+                                      qs.pointer + t0 * qWidth + head * d, aStride: qWidth, tokens: count, k: d,
+                                      into: scores + column, cStride: n)
+                column += segment.count
+            }
+            for t in 0..<count {
+                VectorKernels.attendMask(scores + t * n, count: n, scale: scale, positions: kp.pointer + kvHead * n,
+                                         limit: tokenPositions[t0 + t])
+                VectorKernels.softmax(scores + t * n, count: n)
+            }
+            VectorKernels.product(vt.pointer + kvHead * d * n, pStride: n, rows: d, scores, aStride: n, tokens: count, k: n,
+                                  into: out.pointer + t0 * qWidth + head * d, cStride: qWidth)
         }
     }
 

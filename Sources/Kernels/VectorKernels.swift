@@ -28,6 +28,21 @@ public enum VectorKernels {
         ck_attend_scores(query, keys, keyStride, count, dimension, scale, positions, positionStride, limit, scores)
     }
 
+    /// scores[j] = positions[j] > limit ? -∞ : scores[j] · scale.
+    @inline(__always)
+    public static func attendMask(_ scores: UnsafeMutablePointer<Float>, count: Int, scale: Float,
+                                  positions: UnsafePointer<Int32>, limit: Int32) {
+        ck_attend_mask(scores, count, scale, positions, limit)
+    }
+
+    /// c[t · cStride + r] = p_r · a_t over `k` floats, for r < rows (p_r at p + r · pStride) and
+    /// t < tokens (a_t at a + t · aStride): the prefill path's f32 product tiles.
+    @inline(__always)
+    public static func product(_ p: UnsafePointer<Float>, pStride: Int, rows: Int, _ a: UnsafePointer<Float>, aStride: Int,
+                               tokens: Int, k: Int, into c: UnsafeMutablePointer<Float>, cStride: Int) {
+        ck_gemm_f32(p, pStride, rows, a, aStride, tokens, k, c, cStride, 0)
+    }
+
     /// out += Σ weights[j] · value j over the j with positive weight.
     @inline(__always)
     public static func attendValues(weights: UnsafePointer<Float>, values: UnsafePointer<Float>, valueStride: Int, count: Int,

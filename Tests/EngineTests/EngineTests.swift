@@ -82,12 +82,17 @@ struct ForwardTests {
         #expect(cache.nextPosition == Int32(tokens.count))
     }
 
-    @Test("prefill in small chunks equals one batch")
-    func chunkedPrefill() throws {
+    /// A synthetic qwen3 model (query heads sharing KV heads) behind a transformer feeding 64
+    /// tokens per call and one feeding 3.
+    private func bigAndSmallBatches() throws -> (model: TransformerModel, big: Transformer, small: Transformer) {
         let (file, _) = try syntheticFile { $0.architecture = "qwen3" }
         let model = try ArchitectureRegistry.load(file)
-        let big = Transformer(model: model, pool: Self.pool, maxBatch: 64)
-        let small = Transformer(model: model, pool: Self.pool, maxBatch: 3)
+        return (model, Transformer(model: model, pool: Self.pool, maxBatch: 64), Transformer(model: model, pool: Self.pool, maxBatch: 3))
+    }
+
+    @Test("prefill in small chunks equals one batch")
+    func chunkedPrefill() throws {
+        let (_, big, small) = try bigAndSmallBatches()
         let tokens: [Int32] = (0..<11).map { Int32($0 * 31 % 380) }
         let reference = big.forward(tokens, cache: big.makeCache(capacity: 16), logits: .last)
         let cache = small.makeCache(capacity: 16)
@@ -96,6 +101,30 @@ struct ForwardTests {
             logits = small.forward(Array(tokens[start..<min(start + 3, tokens.count)]), cache: cache, logits: .last)
         }
         #expect(relativeError(logits, reference) < 1e-4)
+    }
+
+    @Test("prefill attention as matrix products equals attention one token at a time, after a cached prefix too")
+    func tiledAttention() throws {
+        let (model, tiled, small) = try bigAndSmallBatches()
+        #expect(model.configuration.headCount > model.configuration.headCountKV, "the query heads share KV heads")
+        let tokens: [Int32] = (0..<60).map { Int32($0 * 37 % 380) }
+        // 20 tokens, then 40 in one call: both at least `tiledAttentionMinimum`, the second against
+        // a cache that already holds the first.
+        let cache = tiled.makeCache(capacity: 64)
+        _ = tiled.forward(Array(tokens[0..<20]), cache: cache, logits: .none)
+        let reference = tiled.forward(Array(tokens[20...]), cache: cache, logits: .all)
+        let stepCache = small.makeCache(capacity: 64)
+        var rows: [Float] = []
+        for start in stride(from: 0, to: tokens.count, by: 3) {
+            let chunk = Array(tokens[start..<min(start + 3, tokens.count)])
+            let logits = small.forward(chunk, cache: stepCache, logits: .all)
+            if start + chunk.count > 20 {
+                let skip = max(0, 20 - start) * model.configuration.vocabularySize
+                rows += logits[skip...]
+            }
+        }
+        #expect(rows.count == reference.count)
+        #expect(relativeError(rows, reference) < 1e-4)
     }
 
     @Test("attention follows stored positions, not cache order: dropped entries leave the rest intact")

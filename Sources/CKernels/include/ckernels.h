@@ -92,6 +92,8 @@ void ck_attend_scores(const float *query, const float *keys, size_t key_stride, 
 /// out += Σ weights[j] * value j over the j with weights[j] > 0 (value j at values + j * value_stride).
 void ck_attend_values(const float *weights, const float *values, size_t value_stride, size_t count, size_t d,
                       float *out);
+/// scores[j] = positions[j] > limit ? -infinity : scores[j] * scale (positions contiguous).
+void ck_attend_mask(float *scores, size_t n, float scale, const int32_t *positions, int32_t limit);
 
 // MARK: Whole matrices
 
