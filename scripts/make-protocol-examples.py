@@ -242,7 +242,7 @@ EXAMPLES = [
     ("session.save", "session/save", "Save a session under a name and restore it (here in the same daemon).", True,
      [LOAD, rpc(2, "session/open", {"model": "tiny", "prompt": "the quick brown fox"}),
       rpc(3, "session/save", {"sessionId": "s1", "name": "fox"}), rpc(4, "session/restore", {"name": "fox", "model": "tiny"})],
-     ["result.session.idleSeconds"], ["--session-dir", "/tmp/minos-examples/sessions"]),
+     ["result.session.idleSeconds"], ["--session-dir", "/tmp/minos-examples/sessions-save"]),
     ("session.restore", "session/restore", "Restore a saved session; a damaged or foreign file is refused (-33011).", True,
      [LOAD, rpc(2, "session/open", {"model": "tiny", "prompt": "the quick brown fox"}),
       rpc(3, "session/save", {"sessionId": "s1", "name": "fox"}), rpc(4, "session/restore", {"name": "fox", "model": "tiny"}),

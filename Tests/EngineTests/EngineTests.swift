@@ -83,16 +83,17 @@ struct ForwardTests {
     }
 
     /// A synthetic qwen3 model (query heads sharing KV heads) behind a transformer feeding 64
-    /// tokens per call and one feeding 3.
-    private func bigAndSmallBatches() throws -> (model: TransformerModel, big: Transformer, small: Transformer) {
+    /// tokens per call and one feeding 3. The caller keeps `file`: the model reads its mapping.
+    private func bigAndSmallBatches() throws -> (file: GGUFFile, model: TransformerModel, big: Transformer, small: Transformer) {
         let (file, _) = try syntheticFile { $0.architecture = "qwen3" }
         let model = try ArchitectureRegistry.load(file)
-        return (model, Transformer(model: model, pool: Self.pool, maxBatch: 64), Transformer(model: model, pool: Self.pool, maxBatch: 3))
+        return (file, model, Transformer(model: model, pool: Self.pool, maxBatch: 64), Transformer(model: model, pool: Self.pool, maxBatch: 3))
     }
 
     @Test("prefill in small chunks equals one batch")
     func chunkedPrefill() throws {
-        let (_, big, small) = try bigAndSmallBatches()
+        let (file, _, big, small) = try bigAndSmallBatches()
+        defer { withExtendedLifetime(file) {} }
         let tokens: [Int32] = (0..<11).map { Int32($0 * 31 % 380) }
         let reference = big.forward(tokens, cache: big.makeCache(capacity: 16), logits: .last)
         let cache = small.makeCache(capacity: 16)
@@ -105,7 +106,8 @@ struct ForwardTests {
 
     @Test("prefill attention as matrix products equals attention one token at a time, after a cached prefix too")
     func tiledAttention() throws {
-        let (model, tiled, small) = try bigAndSmallBatches()
+        let (file, model, tiled, small) = try bigAndSmallBatches()
+        defer { withExtendedLifetime(file) {} }
         #expect(model.configuration.headCount > model.configuration.headCountKV, "the query heads share KV heads")
         let tokens: [Int32] = (0..<60).map { Int32($0 * 37 % 380) }
         // 20 tokens, then 40 in one call: both at least `tiledAttentionMinimum`, the second against

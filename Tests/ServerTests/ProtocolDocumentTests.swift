@@ -68,7 +68,8 @@ struct ProtocolDocumentTests {
             try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
             try Data((content.stringValue ?? "").utf8).write(to: URL(fileURLWithPath: path))
         }
-        // Examples that save sessions name a session directory, emptied first.
+        // Examples that save sessions name a session directory, emptied first (each its own: the
+        // examples run concurrently).
         let extra = example["arguments"]?.arrayValue?.compactMap(\.stringValue) ?? []
         if let index = extra.firstIndex(of: "--session-dir"), index + 1 < extra.count {
             try? FileManager.default.removeItem(atPath: extra[index + 1])
