@@ -85,6 +85,14 @@ minos_peak() {  # output-file
   sed -n 's/^compute peak .*: f32 \([0-9.]*\) GFLOP\/s.* does \([0-9.]*\) MFLOP per token$/\1 \2/p' "$1" | head -n 1 | grep . || echo "- -"
 }
 
+# The decode ceiling in tokens/s from minos-bench engine's bandwidth line ("-" when absent).
+minos_ceiling() {  # output-file
+  sed -n 's/^read bandwidth .*-> decode ceiling \([0-9.]*\) tok\/s$/\1/p' "$1" | head -n 1 | grep . || echo "-"
+}
+
+# A rate as a percentage of another ("-" when either is absent).
+percent() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "-" || b == "-" || b == 0) print "-"; else printf "%.0f%%", 100 * a / b }'; }
+
 # A prefill rate in tokens/s as a percentage of the f32 peak, at the model's FLOPs per token.
 of_peak() {  # rate mflop peak-gflops
   awk -v r="$1" -v f="$2" -v p="$3" 'BEGIN { if (r == "-" || f == "-" || p == "-" || p == 0) print "-"; else printf "%.0f%%", 100 * r * f / 1000 / p }'
@@ -93,7 +101,7 @@ of_peak() {  # rate mflop peak-gflops
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "-" || b == "-" || b == 0) print "-"; else printf "%.2f", a / b }'; }
 
 load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
-echo "| file | test | CPU | llama.cpp pp / tg | Minos exact pp / tg | Minos q8 pp / tg | exact ÷ llama.cpp | q8 ÷ llama.cpp | tg ÷ ceiling (exact / q8) | pp in f32 ÷ f32 peak (exact / llama.cpp) |"
+echo "| file | test | CPU | llama.cpp pp / tg | Minos exact pp / tg | Minos q8 pp / tg | exact ÷ llama.cpp | q8 ÷ llama.cpp | tg ÷ ceiling (exact / q8 / llama.cpp) | pp in f32 ÷ f32 peak (exact / llama.cpp) |"
 echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"
 for file in "${files[@]}"; do
   name="$(basename "$file" .gguf)"
@@ -118,9 +126,10 @@ for file in "${files[@]}"; do
       read -r epp etg eceil < <(minos_row "$logs/$tag.minos.txt" exact)
       read -r qpp qtg qceil < <(minos_row "$logs/$tag.minos.txt" q8)
       read -r peak mflop < <(minos_peak "$logs/$tag.minos.txt")
+      ceiling="$(minos_ceiling "$logs/$tag.minos.txt")"
       cpu_label="$(sed -n 's/^CPU path \([^ ]*\) .*/\1/p' "$logs/$tag.minos.txt" | head -n 1)"
 
-      echo "| $name | pp$pp / tg$tg | ${cpu_label:-$cpu} | $lpp / $ltg | $epp / $etg | $qpp / $qtg | $(ratio "$epp" "$lpp") / $(ratio "$etg" "$ltg") | $(ratio "$qpp" "$lpp") / $(ratio "$qtg" "$ltg") | $eceil / $qceil | $(of_peak "$epp" "$mflop" "$peak") / $(of_peak "$lpp" "$mflop" "$peak") |"
+      echo "| $name | pp$pp / tg$tg | ${cpu_label:-$cpu} | $lpp / $ltg | $epp / $etg | $qpp / $qtg | $(ratio "$epp" "$lpp") / $(ratio "$etg" "$ltg") | $(ratio "$qpp" "$lpp") / $(ratio "$qtg" "$ltg") | $eceil / $qceil / $(percent "$ltg" "$ceiling") | $(of_peak "$epp" "$mflop" "$peak") / $(of_peak "$lpp" "$mflop" "$peak") |"
     done
   done
 done
