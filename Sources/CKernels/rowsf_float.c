@@ -93,13 +93,3 @@ unsigned ck_rowsf_thread_limit(unsigned mask) { (void)mask; return ~0u; }
 ROWSF_EXPORT(ck_rowsf_f32, body_f32, body512_f32)
 ROWSF_EXPORT(ck_rowsf_f16, body_f16, body512_f16)
 ROWSF_EXPORT(ck_rowsf_bf16, body_bf16, body512_bf16)
-
-void ck_rowsf_block(ck_rowsf_fn kernel, const void *w, size_t row_bytes, size_t rows, size_t n,
-                    const float *x, size_t x_stride, size_t vectors, float *y, size_t y_stride) {
-    const unsigned char *row = (const unsigned char *)w;
-    float out[CK_ROWSF_MAX_VECTORS];
-    for (size_t r = 0; r < rows; r++, row += row_bytes) {
-        kernel(row, n, x, x_stride, vectors, out);
-        for (size_t v = 0; v < vectors; v++) y[v * y_stride + r] = out[v];
-    }
-}

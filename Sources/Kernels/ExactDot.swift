@@ -33,10 +33,6 @@ public enum ExactDot {
             kernel(weights, rowBytes, rows, count, x, xStride, vectors, y, yStride)
             return
         }
-        if FastDot.tier == .simd, let kernel = kernel(type) {
-            ck_rowsf_block(kernel, weights, rowBytes, rows, count, x, xStride, vectors, y, yStride)
-            return
-        }
         withUnsafeTemporaryAllocation(of: Float.self, capacity: maxVectors) { out in
             for r in 0..<rows {
                 Self.rows(type, weights: weights + r * rowBytes, count: count, x: x, xStride: xStride, vectors: vectors,
@@ -59,7 +55,7 @@ public enum ExactDot {
     typealias RowsKernel = @convention(c) (UnsafeRawPointer?, Int, Int, Int, UnsafePointer<Float>?, Int, Int,
                                            UnsafeMutablePointer<Float>?, Int) -> Void
 
-    /// The kernels with the row loop inside (an encoding without one runs through `ck_rowsf_block`).
+    /// The kernels with the row loop inside: one for every encoding `kernel` has.
     @inline(__always)
     static func rowsKernel(_ type: GGMLType) -> RowsKernel? {
         switch type {

@@ -51,15 +51,6 @@ CK_ROWSF_ROWS_DECL(ck_rowsf_f16)
 CK_ROWSF_ROWS_DECL(ck_rowsf_bf16)
 CK_ROWSF_ROWS_DECL(ck_rowsf_f32)
 
-/// The signature every ck_rowsf_* kernel shares.
-typedef void (*ck_rowsf_fn)(const void *w, size_t n, const float *x, size_t x_stride, size_t vectors, float *out);
-
-/// y[v * y_stride + r] = kernel(row r, x_v) for r < rows (row r at w + r * row_bytes) and v < vectors
-/// (1...8): a block of rows in one call, so a matrix-vector product pays the caller's per-call
-/// overhead once per block instead of once per row.
-void ck_rowsf_block(ck_rowsf_fn kernel, const void *w, size_t row_bytes, size_t rows, size_t n,
-                    const float *x, size_t x_stride, size_t vectors, float *y, size_t y_stride);
-
 /// Narrows, for the calling thread only, the features the ck_rowsf_* kernels may use to
 /// `mask & ck_cpu_active()` (e.g. CK_FEATURE_AVX2 runs their AVX2 path on an AVX-512 machine);
 /// returns the previous mask (initially all bits). For tests that check every path in one process.
