@@ -194,7 +194,8 @@ public final class Transformer: @unchecked Sendable {
             viewIndex.append(views.count)
             views.append(cache.segments(layer: layer))
         }
-        if VectorKernels.isAccelerated, positions.count >= Self.tiledAttentionMinimum, views.count == 1 {
+        if VectorKernels.isAccelerated, positions.count >= Self.tiledAttentionMinimum, views.count == 1,
+           views[0].reduce(0, { $0 + $1.count }) * c.keyValueWidth <= Self.tiledAttentionMaximumValues {
             return attendTiled(queries: queries, positions: positions, segments: views[0], into: output)
         }
         let segmentViews = UnsafeSendableBox(views)
@@ -252,6 +253,10 @@ public final class Transformer: @unchecked Sendable {
 
     /// Tokens of one sequence from which attention runs as matrix products (`attendTiled`).
     static let tiledAttentionMinimum = 16
+    /// Most cached values (entries × KV width) `attendTiled` lays out again per call: 16M floats,
+    /// 64 MiB of scratch outside the memory budget (a 7B-shaped model with 8 KV heads of 128 reaches
+    /// it at 16k cached tokens); longer contexts attend one token at a time.
+    static let tiledAttentionMaximumValues = 16 << 20
 
     /// Prefill attention as two matrix products per query head and block of tokens, in the prefill
     /// path's f32 product tiles: scores = Q·Kᵀ against every cached key of the sequence (scaled,
