@@ -1,4 +1,5 @@
 import ArgumentParser
+import Engine
 import Foundation
 import Kernels
 
@@ -6,7 +7,8 @@ import Kernels
 /// in GB/s of weight bytes, for the FFN-sized matrix of the reference model (4864 × 896), for every
 /// weight encoding: the exact path on each SIMD path the machine has (native, and AVX2 when the
 /// machine has more), with each type's GB/s as a fraction of Q8_0's on the same path, and the
-/// Q8-activation path.
+/// Q8-activation path. `--streamed MB` adds the exact kernels' rate with weights too large for any
+/// cache, split over `--threads` like a decode step: the regime a real model's decode runs in.
 struct KernelsBenchmark: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kernels",
@@ -24,6 +26,12 @@ struct KernelsBenchmark: ParsableCommand {
     @Option(help: "Activation vectors per call of the exact kernels (1...8; decode is 1).")
     var vectors = 1
 
+    @Option(help: "Also stream this many MB of weights per type (the matrix repeated, past the last-level cache) through the exact kernels with --threads threads, as decode does; 0 skips it.")
+    var streamed = 0
+
+    @Option(help: "Threads for the streamed measurement.")
+    var threads = 2
+
     static let types: [GGMLType] = [.f32, .f16, .bf16, .q8_0, .q6_K, .q5_1, .q5_0, .q5_K, .q4_1, .q4_0, .q4_K,
                                     .iq4_nl, .iq4_xs, .q3_K, .q2_K]
 
@@ -39,9 +47,13 @@ struct KernelsBenchmark: ParsableCommand {
         var header = "type    bytes/row  "
         for path in paths { header += "exact \(path)".padding(toLength: 20, withPad: " ", startingAt: 0) }
         if paths.isEmpty { header += "exact scalar        " }
-        print(header + "Q8-activation")
+        if streamed > 0 { header += "Q8-activation".padding(toLength: 16, withPad: " ", startingAt: 0) + "exact streamed (\(threads) threads)" }
+        else { header += "Q8-activation" }
+        print(header)
         var generator = SystemRandomNumberGenerator()
         var q8Reference: [CPUPath: Double] = [:]
+        var q8Streamed: Double?
+        let pool = WorkerPool(threads: max(1, threads))
         for type in Self.types {
             let width = type.blockSize == 256 ? (columns + 255) / 256 * 256 : columns
             guard let rowBytes = type.byteCount(elements: width) else { continue }
@@ -87,14 +99,48 @@ struct KernelsBenchmark: ParsableCommand {
                 }
                 quantizedText = String(format: "%.1f", bytes / seconds / 1e9)
             }
-            print(line + quantizedText)
+            guard streamed > 0 else {
+                print(line + quantizedText)
+                continue
+            }
+            let rate = measureStreamed(type, matrix: UnsafeRawPointer(weights), rowBytes: rowBytes, width: width, input: input, pool: pool)
+            if type == .q8_0 { q8Streamed = rate }
+            let ratio = q8Streamed.map { String(format: " (%.2f)", rate / $0) } ?? ""
+            print(line + quantizedText.padding(toLength: 16, withPad: " ", startingAt: 0) + String(format: "%.1f", rate) + ratio)
         }
     }
 
-    private func measure(_ body: () -> Void) -> Double {
+    /// GB/s of weight bytes through the exact block kernels (native path, one vector) over `streamed`
+    /// MB of copies of `matrix`, rows split between the pool's threads; fastest of up to 5 passes.
+    private func measureStreamed(_ type: GGMLType, matrix: UnsafeRawPointer, rowBytes: Int, width: Int, input: [Float],
+                                 pool: WorkerPool) -> Double {
+        let matrixBytes = rows * rowBytes
+        let copies = max(1, (streamed << 20) / matrixBytes)
+        let total = copies * rows
+        let big = UnsafeMutableRawPointer.allocate(byteCount: copies * matrixBytes, alignment: 64)
+        defer { big.deallocate() }
+        for copy in 0..<copies { (big + copy * matrixBytes).copyMemory(from: matrix, byteCount: matrixBytes) }
+        let out = UnsafeMutablePointer<Float>.allocate(capacity: total)
+        defer { out.deallocate() }
+        let x = UnsafeMutablePointer<Float>.allocate(capacity: input.count)
+        defer { x.deallocate() }
+        x.initialize(from: input, count: input.count)
+        let shared = (weights: UnsafeSendablePointer(big.assumingMemoryBound(to: UInt8.self)), x: UnsafeSendablePointer(x),
+                      out: UnsafeSendablePointer(out))
+        let seconds = measure(times: min(repeats, 5)) {
+            pool.parallelRanges(total, minimum: 64) { range in
+                ExactDot.block(type, weights: shared.weights.pointer + range.lowerBound * rowBytes, rowBytes: rowBytes,
+                               rows: range.count, count: width, x: shared.x.pointer, xStride: width, vectors: 1,
+                               y: shared.out.pointer + range.lowerBound, yStride: total)
+            }
+        }
+        return Double(copies * matrixBytes) / seconds / 1e9
+    }
+
+    private func measure(times count: Int? = nil, _ body: () -> Void) -> Double {
         body()
         var times: [Double] = []
-        for _ in 0..<repeats {
+        for _ in 0..<(count ?? repeats) {
             let start = Date()
             body()
             times.append(Date().timeIntervalSince(start))

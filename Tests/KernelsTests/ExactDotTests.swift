@@ -18,7 +18,7 @@ struct ExactDotTests {
     static let relativeBound = 1e-5
 
     @Test("match Dot.row and a double-precision reference on every path, for 1...8 vectors",
-          arguments: types, [256, 896, 4864, 4871])
+          arguments: types, [256, 800, 896, 4864, 4871])
     func matchesReferences(type: GGMLType, columns: Int) throws {
         guard let rowBytes = type.byteCount(elements: columns) else { return }   // whole blocks only
         var generator = SplitMix64(seed: UInt64(type.rawValue) << 16 | UInt64(columns))
