@@ -7,7 +7,8 @@ import Synchronization
 final class ForwardScratch: @unchecked Sendable {
     let batch: Int
     let x, h, q, k, v, attended, gate, up: UnsafeMutablePointer<Float>
-    /// Room for one batch of activations quantized to Q8 blocks (the widest input is the FFN's).
+    /// Room for one batch of activations quantized to Q8 blocks or split into int8 terms
+    /// (`SplitDot`); the widest input is the FFN's.
     let quantized: UnsafeMutableRawPointer
     let quantizedRowBytes: Int
 
@@ -28,7 +29,8 @@ final class ForwardScratch: @unchecked Sendable {
         up = floats(c.feedForwardLength)
         let widest = max(c.embeddingLength, c.feedForwardLength, c.queryWidth)
         let padded = (widest + 255) / 256 * 256
-        quantizedRowBytes = GGMLType.allCases.compactMap { $0.byteCount(elements: padded) }.max()!
+        quantizedRowBytes = max(GGMLType.allCases.compactMap { $0.byteCount(elements: padded) }.max()!,
+                                SplitDot.byteCount(elements: padded, terms: .three))
         quantized = .allocate(byteCount: batch * quantizedRowBytes, alignment: 64)
     }
 

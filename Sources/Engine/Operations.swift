@@ -129,13 +129,21 @@ enum Operations {
         let xs = UnsafeSendable(x)
         let sendableParts = UnsafeSendableParts(parts)
         var q8: UnsafeRawSendable?
-        if case .integer(let activation, let rowBytes) = route {
+        let columns = parts[0].w.columns
+        switch route {
+        case .integer(let activation, let rowBytes):
             // Integer path: quantize each token's activations once; every weight row then reads them.
-            let columns = parts[0].w.columns
             for t in 0..<tokens {
                 FastDot.quantizeActivations(activation, from: x + t * columns, into: scratch.quantized + t * rowBytes, count: columns)
             }
             q8 = UnsafeRawSendable(scratch.quantized)
+        case .split(let terms, let stride):
+            for t in 0..<tokens {
+                SplitDot.encode(x + t * columns, count: columns, terms: terms, into: scratch.quantized + t * stride)
+            }
+            q8 = UnsafeRawSendable(scratch.quantized)
+        case .panels, .rows:
+            break
         }
         let quantized = q8
         let total = parts.reduce(0) { $0 + $1.w.rows }
@@ -160,6 +168,10 @@ enum Operations {
 enum LinearRoute: Equatable {
     /// Activations quantized once per call (the q8 path), integer kernels over every row.
     case integer(GGMLType, rowBytes: Int)
+    /// Decode on weights whose integer products beat decoding them to f32 (`SplitDot`): each
+    /// token's activations split once per call into three int8 terms (exact) or rounded to one
+    /// (q8), `stride` bytes apart.
+    case split(SplitDot.Terms, stride: Int)
     /// Exact prefill: each panel of weight rows is decoded to f32 once and multiplied into every
     /// token (a matrix-matrix product), so decoding is paid once per batch.
     case panels
@@ -173,7 +185,10 @@ enum LinearRoute: Equatable {
         // against f32 ones (vpermps on a table of value × scale), so decoding them stays exact on
         // the q8 path too: faster and closer to the f32 model. Batches take the integer matrix kernel.
         let exactIsFaster = (w.type == .iq4_nl || w.type == .iq4_xs) && tokens < FastDot.matrixMinimumVectors
-        if precision == .q8, activation != .f32, !exactIsFaster, let rowBytes = activation.byteCount(elements: w.columns) {
+        if tokens <= ExactDot.maxVectors, SplitDot.isAvailable(for: w.type) {
+            let terms: SplitDot.Terms = precision == .q8 ? .one : .three
+            self = .split(terms, stride: SplitDot.byteCount(elements: w.columns, terms: terms))
+        } else if precision == .q8, activation != .f32, !exactIsFaster, let rowBytes = activation.byteCount(elements: w.columns) {
             self = .integer(activation, rowBytes: rowBytes)
         } else if tokens > 1, !ExactDot.isAccelerated(w.type) || (tokens > ExactDot.maxVectors && ExactMatrix.isAccelerated(w.type)) {
             // (An encoding with a fused row kernel but no panel decoder keeps the row loop.)
@@ -194,6 +209,10 @@ enum LinearRoute: Equatable {
         case .integer:
             FastDot.matrix(w.type, weights: w.base, rows: range, columns: columns, activations: quantized!,
                            vectors: tokens, results: part.y, resultStride: rows)
+        case .split(let terms, let stride):
+            SplitDot.block(w.type, weights: w.row(range.lowerBound), rowBytes: w.rowBytes, rows: range.count, count: columns,
+                           terms: terms, activations: quantized!, stride: stride, vectors: tokens,
+                           y: part.y + range.lowerBound, yStride: rows)
         case .panels:
             ExactMatrix.multiply(w.type, weights: w.base, rowBytes: w.rowBytes, rows: range, columns: columns,
                                  x: x, tokens: tokens, y: part.y, yStride: rows)

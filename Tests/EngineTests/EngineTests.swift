@@ -64,9 +64,11 @@ struct ForwardTests {
         }
     }
 
-    @Test("decoding one token at a time equals a full recompute", arguments: architectures)
-    func incrementalEqualsFull(architecture: String) throws {
-        let (file, _) = try syntheticFile { $0.architecture = architecture; $0.matrixType = .q8_0 }
+    /// Q4_0 decodes through the split-activation kernels where the CPU has AVX-512 VNNI, and
+    /// prefills through f32 panels.
+    @Test("decoding one token at a time equals a full recompute", arguments: architectures, [GGMLType.q8_0, .q4_0])
+    func incrementalEqualsFull(architecture: String, type: GGMLType) throws {
+        let (file, _) = try syntheticFile { $0.architecture = architecture; $0.matrixType = type }
         let transformer = Transformer(model: try ArchitectureRegistry.load(file), pool: Self.pool)
         let tokens: [Int32] = [3, 14, 15, 92, 65, 35, 89, 79, 32, 38]
         let full = transformer.forward(tokens, cache: transformer.makeCache(capacity: 16), logits: .all)
