@@ -137,9 +137,9 @@ enum Operations {
                 FastDot.quantizeActivations(activation, from: x + t * columns, into: scratch.quantized + t * rowBytes, count: columns)
             }
             q8 = UnsafeRawSendable(scratch.quantized)
-        case .split(let terms, let stride):
+        case .split(let type, let terms, let stride):
             for t in 0..<tokens {
-                SplitDot.encode(x + t * columns, count: columns, terms: terms, into: scratch.quantized + t * stride)
+                SplitDot.encode(x + t * columns, count: columns, for: type, terms: terms, into: scratch.quantized + t * stride)
             }
             q8 = UnsafeRawSendable(scratch.quantized)
         case .panels, .rows:
@@ -169,9 +169,9 @@ enum LinearRoute: Equatable {
     /// Activations quantized once per call (the q8 path), integer kernels over every row.
     case integer(GGMLType, rowBytes: Int)
     /// Decode on weights whose integer products beat decoding them to f32 (`SplitDot`): each
-    /// token's activations split once per call into three int8 terms (exact) or rounded to one
-    /// (q8), `stride` bytes apart.
-    case split(SplitDot.Terms, stride: Int)
+    /// token's activations split once per call, in the layout for the weight type, into three int8
+    /// terms (exact) or rounded to one (q8), `stride` bytes apart.
+    case split(GGMLType, SplitDot.Terms, stride: Int)
     /// Exact prefill: each panel of weight rows is decoded to f32 once and multiplied into every
     /// token (a matrix-matrix product), so decoding is paid once per batch.
     case panels
@@ -187,7 +187,7 @@ enum LinearRoute: Equatable {
         let exactIsFaster = (w.type == .iq4_nl || w.type == .iq4_xs) && tokens < FastDot.matrixMinimumVectors
         if tokens <= ExactDot.maxVectors, SplitDot.isAvailable(for: w.type) {
             let terms: SplitDot.Terms = precision == .q8 ? .one : .three
-            self = .split(terms, stride: SplitDot.byteCount(elements: w.columns, terms: terms))
+            self = .split(w.type, terms, stride: SplitDot.byteCount(for: w.type, elements: w.columns, terms: terms))
         } else if precision == .q8, activation != .f32, !exactIsFaster, let rowBytes = activation.byteCount(elements: w.columns) {
             self = .integer(activation, rowBytes: rowBytes)
         } else if tokens > 1, !ExactDot.isAccelerated(w.type) || (tokens > ExactDot.maxVectors && ExactMatrix.isAccelerated(w.type)) {
@@ -209,7 +209,7 @@ enum LinearRoute: Equatable {
         case .integer:
             FastDot.matrix(w.type, weights: w.base, rows: range, columns: columns, activations: quantized!,
                            vectors: tokens, results: part.y, resultStride: rows)
-        case .split(let terms, let stride):
+        case .split(_, let terms, let stride):
             SplitDot.block(w.type, weights: w.row(range.lowerBound), rowBytes: w.rowBytes, rows: range.count, count: columns,
                            terms: terms, activations: quantized!, stride: stride, vectors: tokens,
                            y: part.y + range.lowerBound, yStride: rows)

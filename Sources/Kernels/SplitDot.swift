@@ -6,8 +6,9 @@ internal import CKernels
 /// 2^-22 of its block's largest magnitude (f32 itself keeps 2^-24 of each element), and the
 /// weights' integer products are summed exactly, so results stay within f32 round-off of
 /// `ExactDot`: the exact path's decode. One term (h alone, 2^-8) is the q8 path's precision,
-/// and its fastest decode. Q4_0 on CPUs with AVX-512 VNNI (Sources/CKernels/split.c); everywhere
-/// else callers keep `ExactDot` or `FastDot`.
+/// and its fastest decode. Q4_0, Q4_1, Q5_0, Q5_1 and Q4_K on CPUs with AVX-512 VNNI (Sources/CKernels/split.c);
+/// everywhere else callers keep `ExactDot` or `FastDot`. The layout of a split vector depends on
+/// the weight type it meets (how that type's codes lie in memory).
 public enum SplitDot {
     /// How many int8 terms carry each activation.
     public enum Terms: Int, Sendable {
@@ -17,30 +18,48 @@ public enum SplitDot {
         case three = 3
     }
 
-    /// Whether `block` runs for `type` here (Q4_0, AVX-512 VNNI, SIMD tier, not narrowed by
+    /// The weight types with a kernel.
+    public static let kinds: Set<GGMLType> = [.q4_0, .q4_1, .q5_0, .q5_1, .q4_K]
+
+    /// Whether `block` runs for `type` here (one of `kinds`; AVX-512 VNNI, SIMD tier, not narrowed by
     /// MINOS_CPU or `ExactDot.limiting`).
     public static func isAvailable(for type: GGMLType) -> Bool {
-        type == .q4_0 && FastDot.tier == .simd && ck_split_available() != 0
+        kinds.contains(type) && FastDot.tier == .simd && ck_split_available() != 0
     }
 
-    /// Bytes of one split vector of `count` elements (a multiple of 32).
-    public static func byteCount(elements count: Int, terms: Terms) -> Int { ck_split_bytes(count, Int32(terms.rawValue)) }
+    /// Bytes of one split vector of `count` elements (a multiple of `type`'s block size) for weights
+    /// of `type`.
+    public static func byteCount(for type: GGMLType, elements count: Int, terms: Terms) -> Int {
+        let t = Int32(terms.rawValue)
+        return type == .q4_K ? ck_split_bytes_k(count, t) : ck_split_bytes(count, t)
+    }
 
-    /// Splits `count` values (a multiple of 32) into `destination` (`byteCount(elements:terms:)`
-    /// bytes, 64-byte aligned).
-    public static func encode(_ x: UnsafePointer<Float>, count: Int, terms: Terms, into destination: UnsafeMutableRawPointer) {
-        precondition(count % 32 == 0 && Int(bitPattern: destination) % 64 == 0,
+    /// Splits `count` values (a multiple of `type`'s block size) for weights of `type` into
+    /// `destination` (`byteCount(for:elements:terms:)` bytes, 64-byte aligned). Only where
+    /// `isAvailable(for: type)`.
+    public static func encode(_ x: UnsafePointer<Float>, count: Int, for type: GGMLType, terms: Terms,
+                              into destination: UnsafeMutableRawPointer) {
+        precondition(count % type.blockSize == 0 && Int(bitPattern: destination) % 64 == 0,
                      "SplitDot.encode: \(count) values or an unaligned destination")
-        ck_split_encode(x, count, Int32(terms.rawValue), destination)
+        let t = Int32(terms.rawValue)
+        if type == .q4_K { ck_split_encode_k(x, count, t, destination) } else { ck_split_encode(x, count, t, destination) }
     }
 
-    /// y[v * yStride + r] = weight row r · split vector v (encoded with `terms`), for r in
-    /// 0..<rows (row r at weights + r * rowBytes) and v in 0..<vectors (1...8; vector v at
+    /// y[v * yStride + r] = weight row r · split vector v (encoded for `type` with `terms`), for r
+    /// in 0..<rows (row r at weights + r * rowBytes) and v in 0..<vectors (1...8; vector v at
     /// activations + v * stride). Only where `isAvailable(for: type)`.
     public static func block(_ type: GGMLType, weights: UnsafeRawPointer, rowBytes: Int, rows: Int, count: Int,
                              terms: Terms, activations: UnsafeRawPointer, stride: Int, vectors: Int,
                              y: UnsafeMutablePointer<Float>, yStride: Int) {
-        precondition(type == .q4_0 && (1...ExactDot.maxVectors).contains(vectors))
-        ck_split_q4_0_rows(weights, rowBytes, rows, count, Int32(terms.rawValue), activations, stride, vectors, y, yStride)
+        precondition((1...ExactDot.maxVectors).contains(vectors))
+        let t = Int32(terms.rawValue)
+        switch type {
+        case .q4_0: ck_split_q4_0_rows(weights, rowBytes, rows, count, t, activations, stride, vectors, y, yStride)
+        case .q4_1: ck_split_q4_1_rows(weights, rowBytes, rows, count, t, activations, stride, vectors, y, yStride)
+        case .q5_0: ck_split_q5_0_rows(weights, rowBytes, rows, count, t, activations, stride, vectors, y, yStride)
+        case .q5_1: ck_split_q5_1_rows(weights, rowBytes, rows, count, t, activations, stride, vectors, y, yStride)
+        case .q4_K: ck_split_q4_K_rows(weights, rowBytes, rows, count, t, activations, stride, vectors, y, yStride)
+        default: preconditionFailure("SplitDot.block: no kernel for \(type)")
+        }
     }
 }

@@ -23,18 +23,35 @@ size_t ck_split_bytes(size_t n, int terms);
 /// Encodes n f32 values (n a multiple of 32) into out (ck_split_bytes(n, terms) bytes, 64-byte
 /// aligned). Group g of 4 blocks at out + g ck_split_bytes(128, terms): the terms (h, l, m; or h
 /// alone), 128 bytes each, as two 64-byte halves (block k's elements 0-15 at 16 k of the first
-/// half, 16-31 at 16 k of the second); then 16 int32 offsets (lane 4k: 8 Σ over block k of
-/// 16384 h + 128 l + m, or of h, the Q4_0 code bias; other lanes 0); then 4 f32 scales (d / 16384,
-/// or d, per block); the rest zero. Padding blocks are zero.
+/// half, 16-31 at 16 k of the second); then 16 int32 sums (lane 4k: Σ over block k of
+/// 16384 h + 128 l + m, or of h, for the code bias or the block minimum; other lanes 0); then 4
+/// f32 scales (d / 16384, or d, per block); the rest zero. Padding blocks are zero.
 void ck_split_encode(const float *x, size_t n, int terms, void *out);
 
-/// Whether ck_split_q4_0_rows runs here (AVX-512 with VNNI, not narrowed away by ck_cpu_limit).
+/// The same for K-quant rows (n a multiple of 256), in their super-blocks' order: super-block s at
+/// out + s (256 terms + 64) bytes holds the terms, 256 bytes each, sub-blocks of 32 placed as the
+/// weights' nibbles lie (within each 128: 0, 2 in the first 64 bytes, 1, 3 in the next); then 8
+/// f32 scales (d / 16384, or d, per sub-block); then the 8 sub-blocks' f32 sums of x.
+size_t ck_split_bytes_k(size_t n, int terms);
+void ck_split_encode_k(const float *x, size_t n, int terms, void *out);
+
+/// Whether the kernels below run here (AVX-512 with VNNI, not narrowed away by ck_cpu_limit or
+/// this thread's ck_rowsf_thread_limit). The encoders too need AVX-512.
 int ck_split_available(void);
 
-/// y[v * y_stride + r] = dot(Q4_0 row r, split vector v in `terms` terms) for r < rows (row r at w + r * row_bytes)
-/// and v < vectors (1...8; vector v at a + v * a_stride bytes), n elements a row. Call only when
-/// ck_split_available().
+/// y[v * y_stride + r] = dot(weight row r, split vector v in `terms` terms) for r < rows (row r at
+/// w + r * row_bytes) and v < vectors (1...8; vector v at a + v * a_stride bytes), n elements a
+/// row; legacy types against ck_split_encode's layout. Call only when ck_split_available().
 void ck_split_q4_0_rows(const void *w, size_t row_bytes, size_t rows, size_t n, int terms, const void *a,
+                        size_t a_stride, size_t vectors, float *y, size_t y_stride);
+void ck_split_q4_1_rows(const void *w, size_t row_bytes, size_t rows, size_t n, int terms, const void *a,
+                        size_t a_stride, size_t vectors, float *y, size_t y_stride);
+void ck_split_q5_0_rows(const void *w, size_t row_bytes, size_t rows, size_t n, int terms, const void *a,
+                        size_t a_stride, size_t vectors, float *y, size_t y_stride);
+void ck_split_q5_1_rows(const void *w, size_t row_bytes, size_t rows, size_t n, int terms, const void *a,
+                        size_t a_stride, size_t vectors, float *y, size_t y_stride);
+/// The same for Q4_K rows against vectors encoded with ck_split_encode_k.
+void ck_split_q4_K_rows(const void *w, size_t row_bytes, size_t rows, size_t n, int terms, const void *a,
                         size_t a_stride, size_t vectors, float *y, size_t y_stride);
 
 #ifdef __cplusplus
