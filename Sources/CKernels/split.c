@@ -291,23 +291,22 @@ CK_SPLIT void split_q4_K(const uint8_t *w, size_t n, const int T, const uint8_t 
         }                                                                                          \
         break;
 
+/// KERNEL over the rows, instantiated for each vector count with T terms.
+#define SPLIT_VECTORS(KERNEL, T)                                                                   \
+    switch (vectors) {                                                                             \
+    SPLIT_CASE(KERNEL, T, 1) SPLIT_CASE(KERNEL, T, 2) SPLIT_CASE(KERNEL, T, 3)                     \
+    SPLIT_CASE(KERNEL, T, 4) SPLIT_CASE(KERNEL, T, 5) SPLIT_CASE(KERNEL, T, 6)                     \
+    SPLIT_CASE(KERNEL, T, 7) SPLIT_CASE(KERNEL, T, 8)                                              \
+    default: break;                                                                                \
+    }
+
 #define SPLIT_EXPORT(NAME, KERNEL)                                                                 \
     CK_AVX512_VNNI void NAME(const void *w, size_t row_bytes, size_t rows, size_t n, int terms,    \
                              const void *a, size_t a_stride, size_t vectors, float *y, size_t y_stride) { \
         if (terms == 1) {                                                                          \
-            switch (vectors) {                                                                     \
-            SPLIT_CASE(KERNEL, 1, 1) SPLIT_CASE(KERNEL, 1, 2) SPLIT_CASE(KERNEL, 1, 3)             \
-            SPLIT_CASE(KERNEL, 1, 4) SPLIT_CASE(KERNEL, 1, 5) SPLIT_CASE(KERNEL, 1, 6)             \
-            SPLIT_CASE(KERNEL, 1, 7) SPLIT_CASE(KERNEL, 1, 8)                                      \
-            default: break;                                                                        \
-            }                                                                                      \
-            return;                                                                                \
-        }                                                                                          \
-        switch (vectors) {                                                                         \
-        SPLIT_CASE(KERNEL, 3, 1) SPLIT_CASE(KERNEL, 3, 2) SPLIT_CASE(KERNEL, 3, 3)                 \
-        SPLIT_CASE(KERNEL, 3, 4) SPLIT_CASE(KERNEL, 3, 5) SPLIT_CASE(KERNEL, 3, 6)                 \
-        SPLIT_CASE(KERNEL, 3, 7) SPLIT_CASE(KERNEL, 3, 8)                                          \
-        default: break;                                                                            \
+            SPLIT_VECTORS(KERNEL, 1)                                                               \
+        } else {                                                                                   \
+            SPLIT_VECTORS(KERNEL, 3)                                                               \
         }                                                                                          \
     }
 
