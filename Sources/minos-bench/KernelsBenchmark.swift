@@ -7,8 +7,10 @@ import Kernels
 /// in GB/s of weight bytes, for the FFN-sized matrix of the reference model (4864 × 896), for every
 /// weight encoding: the exact path on each SIMD path the machine has (native, and AVX2 when the
 /// machine has more), with each type's GB/s as a fraction of Q8_0's on the same path, and the
-/// Q8-activation path. `--streamed MB` adds the exact kernels' rate with weights too large for any
-/// cache, split over `--threads` like a decode step: the regime a real model's decode runs in.
+/// Q8-activation path. Where the exact path decodes through the split-activation integer kernels
+/// (`SplitDot`: three int8 terms per activation), a column gives their rate too. `--streamed MB`
+/// adds the exact decode's rate (split kernels where decode takes them) with weights too large
+/// for any cache, split over `--threads` like a decode step: the regime a real model's decode runs in.
 struct KernelsBenchmark: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kernels",
@@ -47,7 +49,8 @@ struct KernelsBenchmark: ParsableCommand {
         var header = "type    bytes/row  "
         for path in paths { header += "exact \(path)".padding(toLength: 20, withPad: " ", startingAt: 0) }
         if paths.isEmpty { header += "exact scalar        " }
-        if streamed > 0 { header += "Q8-activation".padding(toLength: 16, withPad: " ", startingAt: 0) + "exact streamed (\(threads) threads)" }
+        header += "exact split".padding(toLength: 16, withPad: " ", startingAt: 0)
+        if streamed > 0 { header += "Q8-activation".padding(toLength: 16, withPad: " ", startingAt: 0) + "exact decode streamed (\(threads) threads)" }
         else { header += "Q8-activation" }
         print(header)
         var generator = SystemRandomNumberGenerator()
@@ -86,6 +89,26 @@ struct KernelsBenchmark: ParsableCommand {
                 let ratio = q8Reference[path].map { String(format: " (%.2f)", rate / $0) } ?? ""
                 line += (String(format: "%.1f", rate) + ratio).padding(toLength: 20, withPad: " ", startingAt: 0)
             }
+            var splitText = "-"
+            if SplitDot.isAvailable(for: type) {
+                let stride = SplitDot.byteCount(for: type, elements: width, terms: .three)
+                let split = UnsafeMutableRawPointer.allocate(byteCount: stride * vectors, alignment: 64)
+                defer { split.deallocate() }
+                let seconds = measure {
+                    input.withUnsafeBufferPointer { xb in
+                        for v in 0..<vectors {
+                            SplitDot.encode(xb.baseAddress! + v * width, count: width, for: type, terms: .three, into: split + v * stride)
+                        }
+                    }
+                    out.withUnsafeMutableBufferPointer { o in
+                        SplitDot.block(type, weights: weights, rowBytes: rowBytes, rows: rows, count: width, terms: .three,
+                                       activations: split, stride: stride, vectors: vectors, y: o.baseAddress!, yStride: rows)
+                    }
+                }
+                let rate = bytes / seconds / 1e9
+                splitText = String(format: "%.1f", rate) + (q8Reference[.native].map { String(format: " (%.2f)", rate / $0) } ?? "")
+            }
+            line += splitText.padding(toLength: 16, withPad: " ", startingAt: 0)
             var quantizedText = "-"
             if let activation = type.dotActivationType, let activationBytes = activation.byteCount(elements: width) {
                 let q8 = UnsafeMutableRawPointer.allocate(byteCount: activationBytes, alignment: 64)
@@ -110,8 +133,9 @@ struct KernelsBenchmark: ParsableCommand {
         }
     }
 
-    /// GB/s of weight bytes through the exact block kernels (native path, one vector) over `streamed`
-    /// MB of copies of `matrix`, rows split between the pool's threads; fastest of up to 5 passes.
+    /// GB/s of weight bytes through the exact decode's kernels (native path, one vector: the split
+    /// kernels where available, else the f32 block kernels) over `streamed` MB of copies of
+    /// `matrix`, rows split between the pool's threads; fastest of up to 5 passes.
     private func measureStreamed(_ type: GGMLType, matrix: UnsafeRawPointer, rowBytes: Int, width: Int, input: [Float],
                                  pool: WorkerPool) -> Double {
         let matrixBytes = rows * rowBytes
@@ -125,13 +149,23 @@ struct KernelsBenchmark: ParsableCommand {
         let x = UnsafeMutablePointer<Float>.allocate(capacity: input.count)
         defer { x.deallocate() }
         x.initialize(from: input, count: input.count)
+        let splits = SplitDot.isAvailable(for: type)
+        let split = UnsafeMutableRawPointer.allocate(byteCount: SplitDot.byteCount(for: type, elements: width, terms: .three),
+                                                     alignment: 64)
+        defer { split.deallocate() }
         let shared = (weights: UnsafeSendablePointer(big.assumingMemoryBound(to: UInt8.self)), x: UnsafeSendablePointer(x),
-                      out: UnsafeSendablePointer(out))
+                      out: UnsafeSendablePointer(out), split: UnsafeSendablePointer(split.assumingMemoryBound(to: UInt8.self)))
         let seconds = measure(times: min(repeats, 5)) {
+            if splits { SplitDot.encode(x, count: width, for: type, terms: .three, into: split) }
             pool.parallelRanges(total, minimum: 64) { range in
-                ExactDot.block(type, weights: shared.weights.pointer + range.lowerBound * rowBytes, rowBytes: rowBytes,
-                               rows: range.count, count: width, x: shared.x.pointer, xStride: width, vectors: 1,
-                               y: shared.out.pointer + range.lowerBound, yStride: total)
+                let weights = shared.weights.pointer + range.lowerBound * rowBytes, y = shared.out.pointer + range.lowerBound
+                if splits {
+                    SplitDot.block(type, weights: weights, rowBytes: rowBytes, rows: range.count, count: width, terms: .three,
+                                   activations: shared.split.pointer, stride: 0, vectors: 1, y: y, yStride: total)
+                } else {
+                    ExactDot.block(type, weights: weights, rowBytes: rowBytes, rows: range.count, count: width,
+                                   x: shared.x.pointer, xStride: width, vectors: 1, y: y, yStride: total)
+                }
             }
         }
         return Double(copies * matrixBytes) / seconds / 1e9
