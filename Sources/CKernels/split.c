@@ -12,7 +12,7 @@
 // operations per 128 weights per vector, against ~32 for decoding them to f32 (rowsf_legacy.c).
 // With one term a vector takes two vpdpbusd and no shifts.
 //
-// Q4_K: 64 code bytes hold four 32-element sub-blocks (low nibbles: sub-blocks 0 and 2 of the
+// Q4_K and Q5_K: 64 code bytes hold four 32-element sub-blocks (low nibbles: sub-blocks 0 and 2 of the
 // 128, high nibbles: 1 and 3), so low and high nibbles keep separate accumulators, each lane
 // within one sub-block; each sub-block's weight scale d·sc times its activation scale is spread
 // over its 8 lanes, and the minimums meet the activations' exact f32 sums per sub-block.
@@ -28,8 +28,8 @@ extern _Thread_local unsigned ck_rowsf_thread_mask;   // rowsf_float.c (ExactDot
 /// Bytes of a Q4_0 group of 4 blocks: the terms, 64 of offsets, 16 of scales, padded to a power of two.
 static inline size_t group_bytes(int terms) { return terms == 3 ? 512 : 256; }
 
-/// Bytes of a K-quant super-block of 256: the terms, 32 of scales, 32 of sums.
-static inline size_t super_bytes(int terms) { return (size_t)terms * 256 + 64; }
+/// Bytes of a K-quant super-block of 256: the terms, 32 of scales, 32 of f32 sums, 64 of integer sums.
+static inline size_t super_bytes(int terms) { return (size_t)terms * 256 + 128; }
 
 size_t ck_split_bytes(size_t n, int terms) { return (n / 32 + 3) / 4 * group_bytes(terms); }
 size_t ck_split_bytes_k(size_t n, int terms) { return n / 256 * super_bytes(terms); }
@@ -47,22 +47,22 @@ int ck_split_available(void) {
 /// One block of 32 values split into T terms: element i's terms go to first[i] (i < 16) or
 /// second[i - 16], the terms `stride` bytes apart. Returns the block's scale (d / 16384 for three
 /// terms, d for one; 0 for an all-zero block, NaN where a value is NaN or infinite, so products
-/// are NaN as f32 would not stay finite) and sets *sum to Σ 16384 h + 128 l + m (or Σ h).
+/// are NaN as f32 would not stay finite) and sets sum[0], sum[1] to Σ 16384 h + 128 l + m (or Σ h)
+/// over elements 0-15 and 16-31.
 ///
 /// u = x / d (correctly rounded), h = round(u), l = round(128 (u - h)), m = round(128 (128 (u - h)
 /// - l)), rounding to nearest even: every step after the division is exact in f32 (differences of
 /// nearby values, scaled by powers of two), so x = d (h + l/128 + m/16384) to within d/32768 plus
 /// the division's rounding.
-CK_SPLIT float split32(const float *x, const int T, uint8_t *first, uint8_t *second, size_t stride, int32_t *sum) {
+CK_SPLIT float split32(const float *x, const int T, uint8_t *first, uint8_t *second, size_t stride, int32_t sum[2]) {
     const __m512 x0 = _mm512_loadu_ps(x), x1 = _mm512_loadu_ps(x + 16);
-    *sum = 0;
+    sum[0] = sum[1] = 0;
     // fpclass 0x99: quiet or signalling NaN, +inf, -inf
     if (_mm512_fpclass_ps_mask(x0, 0x99) | _mm512_fpclass_ps_mask(x1, 0x99)) return NAN;
     const float amax = _mm512_reduce_max_ps(_mm512_max_ps(_mm512_abs_ps(x0), _mm512_abs_ps(x1)));
     const float d = amax / 127.0f;
     if (!(d > 0)) return 0;   // all zero: the terms stay zero
     const __m512 dv = _mm512_set1_ps(d), step = _mm512_set1_ps(128.0f);
-    __m512i combined = _mm512_setzero_si512();
     for (int half = 0; half < 2; half++) {
         uint8_t *out = half ? second : first;
         const __m512 u = _mm512_div_ps(half ? x1 : x0, dv);
@@ -70,7 +70,7 @@ CK_SPLIT float split32(const float *x, const int T, uint8_t *first, uint8_t *sec
         const __m512i hi = _mm512_cvtps_epi32(h);
         _mm_storeu_si128((__m128i *)out, _mm512_cvtepi32_epi8(hi));
         if (T == 1) {
-            combined = _mm512_add_epi32(combined, hi);
+            sum[half] = _mm512_reduce_add_epi32(hi);
             continue;
         }
         const __m512 r1 = _mm512_mul_ps(_mm512_sub_ps(u, h), step);
@@ -79,10 +79,9 @@ CK_SPLIT float split32(const float *x, const int T, uint8_t *first, uint8_t *sec
         const __m512i li = _mm512_cvtps_epi32(l), mi = _mm512_cvtps_epi32(m);
         _mm_storeu_si128((__m128i *)(out + stride), _mm512_cvtepi32_epi8(li));
         _mm_storeu_si128((__m128i *)(out + 2 * stride), _mm512_cvtepi32_epi8(mi));
-        combined = _mm512_add_epi32(combined, _mm512_add_epi32(_mm512_slli_epi32(hi, 14),
-                                                               _mm512_add_epi32(_mm512_slli_epi32(li, 7), mi)));
+        sum[half] = _mm512_reduce_add_epi32(_mm512_add_epi32(_mm512_slli_epi32(hi, 14),
+                                                             _mm512_add_epi32(_mm512_slli_epi32(li, 7), mi)));
     }
-    *sum = _mm512_reduce_add_epi32(combined);
     return T == 1 ? d : d / 16384.0f;
 }
 
@@ -94,27 +93,27 @@ CK_AVX512_VNNI void ck_split_encode(const float *x, size_t n, int terms, void *o
     for (size_t b = 0; b < blocks; b++) {
         uint8_t *group = o + bytes * (b / 4);
         const int k = (int)(b % 4);
-        int32_t sum;
-        const float scale = split32(x + 32 * b, T, group + 16 * k, group + 64 + 16 * k, 128, &sum);
-        ((int32_t *)(group + 128 * T))[4 * k] = sum;
+        int32_t sum[2];
+        const float scale = split32(x + 32 * b, T, group + 16 * k, group + 64 + 16 * k, 128, sum);
+        ((int32_t *)(group + 128 * T))[4 * k] = sum[0] + sum[1];
         ((float *)(group + 128 * T + 64))[k] = scale;
     }
 }
 
-CK_AVX512_VNNI void ck_split_encode_k(const float *x, size_t n, int terms, void *out) {
+CK_AVX512_VNNI void ck_split_encode_k(const float *x, size_t n, int terms, int natural, void *out) {
     const int T = terms == 1 ? 1 : 3;
     uint8_t *o = (uint8_t *)out;
     memset(o, 0, ck_split_bytes_k(n, terms));
     for (size_t s = 0; s < n / 256; s++) {
         uint8_t *super = o + s * super_bytes(T);
         float *scales = (float *)(super + 256 * T), *sums = scales + 8;
+        int32_t *groups = (int32_t *)(sums + 8);
         for (int j = 0; j < 8; j++) {
-            // sub-block j's place within its 128: low nibbles hold 0 and 2, high nibbles 1 and 3
+            // Q4_K's order: within each 128, sub-blocks 0, 2 in the low nibbles, 1, 3 in the high
             static const int place[4] = {0, 64, 32, 96};
-            uint8_t *at = super + 128 * (j / 4) + place[j % 4];
+            uint8_t *at = super + (natural ? 32 * j : 128 * (j / 4) + place[j % 4]);
             const float *xj = x + 256 * s + 32 * j;
-            int32_t sum;
-            scales[j] = split32(xj, T, at, at + 16, 256, &sum);
+            scales[j] = split32(xj, T, at, at + 16, 256, groups + 2 * j);
             const __m512 total = _mm512_add_ps(_mm512_loadu_ps(xj), _mm512_loadu_ps(xj + 16));
             sums[j] = _mm512_reduce_add_ps(total);
         }
@@ -235,12 +234,13 @@ SPLIT_LEGACY(split_q4_1, L_Q4_1)
 SPLIT_LEGACY(split_q5_0, L_Q5_0)
 SPLIT_LEGACY(split_q5_1, L_Q5_1)
 
-/// out[v] = one Q4_K row of n elements · split vector v, for v < V. Q4_K super-block (144 bytes):
-/// d f16 @0, dmin f16 @2, 12 bytes of 6-bit scales and minimums @4, 128 bytes of codes @16;
-/// element = d·sc_j·q - dmin·m_j in sub-block j.
-CK_SPLIT void split_q4_K(const uint8_t *w, size_t n, const int T, const uint8_t *a, size_t a_stride, const int V,
-                         float *out) {
-    const size_t bytes = (size_t)T * 256 + 64;
+/// out[v] = one Q4_K or Q5_K row of n elements · split vector v, for v < V. Q4_K super-block (144
+/// bytes): d f16 @0, dmin f16 @2, 12 bytes of 6-bit scales and minimums @4, 128 bytes of codes @16;
+/// Q5_K (176 bytes) the same with 32 bytes of fifth bits @16 (element e: bit e / 32 of byte e % 32)
+/// and the codes @48; element = d·sc_j·q - dmin·m_j in sub-block j.
+CK_SPLIT void split_k4(const int five, const uint8_t *w, size_t n, const int T, const uint8_t *a, size_t a_stride,
+                       const int V, float *out) {
+    const size_t bytes = super_bytes(T);
     __m512 acc[8];
     __m256 mins_acc[8];
     for (int v = 0; v < V; v++) {
@@ -255,18 +255,30 @@ CK_SPLIT void split_q4_K(const uint8_t *w, size_t n, const int T, const uint8_t 
         _mm512_setr_epi32(4, 4, 4, 4, 4, 4, 4, 4, 6, 6, 6, 6, 6, 6, 6, 6),
         _mm512_setr_epi32(5, 5, 5, 5, 5, 5, 5, 5, 7, 7, 7, 7, 7, 7, 7, 7),
     };
+    const __m512i sixteen = _mm512_set1_epi8(16);
     for (size_t s = 0; s < n / 256; s++) {
-        const uint8_t *b = w + s * CK_Q4_K;
+        const uint8_t *b = w + s * (five ? CK_Q5_K : CK_Q4_K);
         uint32_t sc[2], mn[2];
         ck_scale_min_k4(b + 4, sc, mn);
         const __m256 d = _mm256_set1_ps(ck_f16(b)), dmin = _mm256_set1_ps(ck_f16(b + 2));
         const __m256 wscale = _mm256_mul_ps(d, _mm256_cvtepi32_ps(_mm256_cvtepu8_epi32(_mm_setr_epi32((int)sc[0], (int)sc[1], 0, 0))));
         const __m256 wmin = _mm256_mul_ps(dmin, _mm256_cvtepi32_ps(_mm256_cvtepu8_epi32(_mm_setr_epi32((int)mn[0], (int)mn[1], 0, 0))));
         __m512i codes[4];
+        const __m512i high = five ? _mm512_broadcast_i64x4(ck_load256(b + 16)) : _mm512_setzero_si512();
         for (int half = 0; half < 2; half++) {
-            const __m512i q = _mm512_loadu_si512((const void *)(b + 16 + 64 * half));
+            const __m512i q = _mm512_loadu_si512((const void *)(b + (five ? 48 : 16) + 64 * half));
             codes[2 * half] = _mm512_and_si512(q, low4);
             codes[2 * half + 1] = _mm512_and_si512(_mm512_srli_epi16(q, 4), low4);
+            if (five) {
+                // the low nibbles hold sub-blocks 4 half and 4 half + 2, the high ones + 1 and + 3
+                for (int k = 0; k < 2; k++) {
+                    const int j = 4 * half + k;
+                    const __m512i bit = _mm512_inserti64x4(_mm512_set1_epi8((char)(1 << j)),
+                                                           _mm256_set1_epi8((char)(1 << (j + 2))), 1);
+                    const __mmask64 set = _mm512_test_epi8_mask(high, bit);
+                    codes[2 * half + k] = _mm512_mask_add_epi8(codes[2 * half + k], set, codes[2 * half + k], sixteen);
+                }
+            }
         }
         for (int v = 0; v < V; v++) {
             const uint8_t *t = a + (size_t)v * a_stride + s * bytes;
@@ -280,6 +292,70 @@ CK_SPLIT void split_q4_K(const uint8_t *w, size_t n, const int T, const uint8_t 
         }
     }
     for (int v = 0; v < V; v++) out[v] = _mm512_reduce_add_ps(acc[v]) - ck_hsum_ps(mins_acc[v]);
+}
+
+CK_SPLIT void split_q4_K(const uint8_t *w, size_t n, const int T, const uint8_t *a, size_t a_stride, const int V,
+                         float *out) {
+    split_k4(0, w, n, T, a, a_stride, V, out);
+}
+
+CK_SPLIT void split_q5_K(const uint8_t *w, size_t n, const int T, const uint8_t *a, size_t a_stride, const int V,
+                         float *out) {
+    split_k4(1, w, n, T, a, a_stride, V, out);
+}
+
+/// out[v] = one Q6_K row of n elements · split vector v (natural order), for v < V. Q6_K
+/// super-block (210 bytes): 128 bytes of low nibbles @0, 64 of high 2-bit pairs @128, 16 int8
+/// scales @192, d f16 @208; per 128 elements (ql 64 bytes, qh 32): element l takes ql[l] & 15 and
+/// qh[l] bits 0-1, l + 32 ql[l + 32] & 15 and bits 2-3, l + 64 ql[l] >> 4 and bits 4-5, l + 96
+/// ql[l + 32] >> 4 and bits 6-7; element = d · sc[e / 16] · (q - 32).
+CK_SPLIT void split_q6_K(const uint8_t *w, size_t n, const int T, const uint8_t *a, size_t a_stride, const int V,
+                         float *out) {
+    const size_t bytes = super_bytes(T);
+    __m512 acc[8];
+    for (int v = 0; v < V; v++) acc[v] = _mm512_setzero_ps();
+    const __m512i low4 = _mm512_set1_epi8(0x0F), bits45 = _mm512_set1_epi8(0x30);
+    // 16-bit shifts that bring each high pair to bits 4-5 (the other bits are masked off)
+    const __m512i up_low = _mm512_setr_epi64(4 * 0x0001000100010001LL, 4 * 0x0001000100010001LL, 4 * 0x0001000100010001LL,
+                                             4 * 0x0001000100010001LL, 2 * 0x0001000100010001LL, 2 * 0x0001000100010001LL,
+                                             2 * 0x0001000100010001LL, 2 * 0x0001000100010001LL);
+    const __m512i down_high = _mm512_setr_epi64(0, 0, 0, 0, 2 * 0x0001000100010001LL, 2 * 0x0001000100010001LL,
+                                                2 * 0x0001000100010001LL, 2 * 0x0001000100010001LL);
+    // activation scale of 16-element group g is that of 32-element block g / 2
+    const __m512i halves = _mm512_setr_epi32(0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7);
+    __m512i pick[4];
+    for (int c = 0; c < 4; c++) {
+        pick[c] = _mm512_setr_epi32(4 * c, 4 * c, 4 * c, 4 * c, 4 * c + 1, 4 * c + 1, 4 * c + 1, 4 * c + 1,
+                                    4 * c + 2, 4 * c + 2, 4 * c + 2, 4 * c + 2, 4 * c + 3, 4 * c + 3, 4 * c + 3, 4 * c + 3);
+    }
+    for (size_t s = 0; s < n / 256; s++) {
+        const uint8_t *b = w + s * CK_Q6_K;
+        const __m512 wscale = _mm512_mul_ps(_mm512_set1_ps(ck_f16(b + 208)),
+                                            _mm512_cvtepi32_ps(_mm512_cvtepi8_epi32(ck_load128(b + 192))));
+        __m512i codes[4];
+        for (int half = 0; half < 2; half++) {
+            const __m512i ql = _mm512_loadu_si512((const void *)(b + 64 * half));
+            const __m512i qh = _mm512_broadcast_i64x4(ck_load256(b + 128 + 32 * half));
+            codes[2 * half] = _mm512_or_si512(_mm512_and_si512(ql, low4),
+                                              _mm512_and_si512(_mm512_sllv_epi16(qh, up_low), bits45));
+            codes[2 * half + 1] = _mm512_or_si512(_mm512_and_si512(_mm512_srli_epi16(ql, 4), low4),
+                                                  _mm512_and_si512(_mm512_srlv_epi16(qh, down_high), bits45));
+        }
+        for (int v = 0; v < V; v++) {
+            const uint8_t *t = a + (size_t)v * a_stride + s * bytes;
+            const float *dx = (const float *)(t + 256 * T);
+            const __m512i groups = _mm512_loadu_si512((const void *)(dx + 16));
+            const __m512 scale = _mm512_mul_ps(wscale, _mm512_permutexvar_ps(halves, _mm512_castps256_ps512(_mm256_loadu_ps(dx))));
+            for (int c = 0; c < 4; c++) {
+                __m512i sums = term_sums(codes[c], T, t + 64 * c, 256);
+                // the code bias 32 times each 16-element group's sum, in the group's first lane
+                const __m512i bias = _mm512_maskz_permutexvar_epi32(0x1111, pick[c], groups);
+                sums = _mm512_sub_epi32(sums, _mm512_slli_epi32(bias, 5));
+                acc[v] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(sums), _mm512_permutexvar_ps(pick[c], scale), acc[v]);
+            }
+        }
+    }
+    for (int v = 0; v < V; v++) out[v] = _mm512_reduce_add_ps(acc[v]);
 }
 
 #define SPLIT_CASE(KERNEL, T, V)                                                                   \
@@ -315,12 +391,16 @@ SPLIT_EXPORT(ck_split_q4_1_rows, split_q4_1)
 SPLIT_EXPORT(ck_split_q5_0_rows, split_q5_0)
 SPLIT_EXPORT(ck_split_q5_1_rows, split_q5_1)
 SPLIT_EXPORT(ck_split_q4_K_rows, split_q4_K)
+SPLIT_EXPORT(ck_split_q5_K_rows, split_q5_K)
+SPLIT_EXPORT(ck_split_q6_K_rows, split_q6_K)
 
 #else
 
 int ck_split_available(void) { return 0; }
 void ck_split_encode(const float *x, size_t n, int terms, void *out) { (void)x; (void)n; (void)terms; (void)out; }
-void ck_split_encode_k(const float *x, size_t n, int terms, void *out) { (void)x; (void)n; (void)terms; (void)out; }
+void ck_split_encode_k(const float *x, size_t n, int terms, int natural, void *out) {
+    (void)x; (void)n; (void)terms; (void)natural; (void)out;
+}
 #define SPLIT_NONE(NAME)                                                                           \
     void NAME(const void *w, size_t row_bytes, size_t rows, size_t n, int terms, const void *a, size_t a_stride, \
               size_t vectors, float *y, size_t y_stride) {                                         \
@@ -332,5 +412,7 @@ SPLIT_NONE(ck_split_q4_1_rows)
 SPLIT_NONE(ck_split_q5_0_rows)
 SPLIT_NONE(ck_split_q5_1_rows)
 SPLIT_NONE(ck_split_q4_K_rows)
+SPLIT_NONE(ck_split_q5_K_rows)
+SPLIT_NONE(ck_split_q6_K_rows)
 
 #endif

@@ -31,7 +31,7 @@ final class ForwardScratch: @unchecked Sendable {
         let padded = (widest + 255) / 256 * 256
         quantizedRowBytes = max(GGMLType.allCases.compactMap { $0.byteCount(elements: padded) }.max()!,
                                 SplitDot.byteCount(for: .q4_0, elements: padded, terms: .three),
-                                SplitDot.byteCount(for: .q4_K, elements: padded, terms: .three))
+                                SplitDot.byteCount(for: .q6_K, elements: padded, terms: .three))
         quantized = .allocate(byteCount: batch * quantizedRowBytes, alignment: 64)
     }
 

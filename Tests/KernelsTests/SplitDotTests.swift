@@ -6,7 +6,7 @@ import Testing
 
 @Suite("Split-activation integer kernels")
 struct SplitDotTests {
-    static let types: [GGMLType] = [.q4_0, .q4_1, .q5_0, .q5_1, .q4_K]
+    static let types: [GGMLType] = [.q4_0, .q4_1, .q5_0, .q5_1, .q4_K, .q5_K, .q6_K]
 
     /// Rows of `type` of `columns` values drawn from `generator`, and their decoded weights.
     static func rows(_ type: GGMLType, _ count: Int, columns: Int, using generator: inout SplitMix64) -> (bytes: [UInt8], weights: [Float]) {
@@ -58,7 +58,8 @@ struct SplitDotTests {
 
     /// (type, columns): for Q4_0 every tail length of its groups of 4 blocks (1, 2, 3, none).
     static let shapes: [(GGMLType, Int)] = [(.q4_0, 32), (.q4_0, 64), (.q4_0, 96), (.q4_0, 576), (.q4_0, 800),
-                                            (.q4_0, 896), (.q4_0, 4864), (.q4_K, 256), (.q4_K, 1536), (.q4_K, 4864)]
+                                            (.q4_0, 896), (.q4_0, 4864), (.q4_K, 256), (.q4_K, 1536), (.q4_K, 4864),
+                                            (.q5_K, 256), (.q5_K, 1536), (.q6_K, 256), (.q6_K, 1536), (.q6_K, 4864)]
         + [GGMLType.q4_1, .q5_0, .q5_1].flatMap { type in [32, 64, 96, 800, 896].map { (type, $0) } }
 
     /// y[v * rows + r] = row r · vector v through `SplitDot.block`.
@@ -118,7 +119,7 @@ struct SplitDotTests {
     @Test("every vector count and a block of rows give each row and vector alone, bit for bit", arguments: types)
     func batchesEqualSingles(type: GGMLType) throws {
         guard SplitDot.isAvailable(for: type) else { return }
-        let columns = type == .q4_K ? 768 : 800, rowCount = 5, rowBytes = type.byteCount(elements: columns)!
+        let columns = type.blockSize == 256 ? 768 : 800, rowCount = 5, rowBytes = type.byteCount(elements: columns)!
         var generator = SplitMix64(seed: 99)
         let (bytes, _) = Self.rows(type, rowCount, columns: columns, using: &generator)
         let x = Self.activations(columns * ExactDot.maxVectors, using: &generator)
@@ -158,7 +159,7 @@ struct SplitDotTests {
 
     #if canImport(Glibc)
     @Test("a row that ends at an unreadable page is read no further (1, 2 and 3 blocks past the last group)",
-          arguments: [(GGMLType.q4_0, 32 * 5), (.q4_0, 32 * 6), (.q4_0, 32 * 7), (.q4_K, 512), (.q5_1, 32 * 7)])
+          arguments: [(GGMLType.q4_0, 32 * 5), (.q4_0, 32 * 6), (.q4_0, 32 * 7), (.q4_K, 512), (.q5_K, 512), (.q6_K, 512), (.q5_1, 32 * 7)])
     func readsNothingPastTheRow(type: GGMLType, columns: Int) throws {
         guard SplitDot.isAvailable(for: type) else { return }
         let page = Int(sysconf(Int32(_SC_PAGESIZE))), rowBytes = type.byteCount(elements: columns)!
@@ -184,7 +185,7 @@ struct SplitDotTests {
           arguments: types)
     func oneTerm(type: GGMLType) throws {
         guard SplitDot.isAvailable(for: type) else { return }
-        let columns = type == .q4_K ? 768 : 800, rowCount = 3, vectors = ExactDot.maxVectors
+        let columns = type.blockSize == 256 ? 768 : 800, rowCount = 3, vectors = ExactDot.maxVectors
         var generator = SplitMix64(seed: 123)
         let (bytes, weights) = Self.rows(type, rowCount, columns: columns, using: &generator)
         let x = Self.activations(columns * vectors, using: &generator)

@@ -28,12 +28,13 @@ size_t ck_split_bytes(size_t n, int terms);
 /// f32 scales (d / 16384, or d, per block); the rest zero. Padding blocks are zero.
 void ck_split_encode(const float *x, size_t n, int terms, void *out);
 
-/// The same for K-quant rows (n a multiple of 256), in their super-blocks' order: super-block s at
-/// out + s (256 terms + 64) bytes holds the terms, 256 bytes each, sub-blocks of 32 placed as the
-/// weights' nibbles lie (within each 128: 0, 2 in the first 64 bytes, 1, 3 in the next); then 8
-/// f32 scales (d / 16384, or d, per sub-block); then the 8 sub-blocks' f32 sums of x.
+/// The same for K-quant rows (n a multiple of 256): super-block s at out + s (256 terms + 128)
+/// bytes holds the terms, 256 bytes each, with the 32-element sub-blocks in element order
+/// (`natural`, for Q6_K) or placed as Q4_K's nibbles lie (within each 128: 0, 2 in the first 64
+/// bytes, 1, 3 in the next); then 8 f32 scales (d / 16384, or d, per sub-block); then the 8
+/// sub-blocks' f32 sums of x; then 16 int32 sums of the combined terms per 16 elements.
 size_t ck_split_bytes_k(size_t n, int terms);
-void ck_split_encode_k(const float *x, size_t n, int terms, void *out);
+void ck_split_encode_k(const float *x, size_t n, int terms, int natural, void *out);
 
 /// Whether the kernels below run here (AVX-512 with VNNI, not narrowed away by ck_cpu_limit or
 /// this thread's ck_rowsf_thread_limit). The encoders too need AVX-512.
@@ -50,8 +51,13 @@ void ck_split_q5_0_rows(const void *w, size_t row_bytes, size_t rows, size_t n, 
                         size_t a_stride, size_t vectors, float *y, size_t y_stride);
 void ck_split_q5_1_rows(const void *w, size_t row_bytes, size_t rows, size_t n, int terms, const void *a,
                         size_t a_stride, size_t vectors, float *y, size_t y_stride);
-/// The same for Q4_K rows against vectors encoded with ck_split_encode_k.
+/// The same for Q4_K and Q5_K rows against ck_split_encode_k's Q4_K order, Q6_K rows against its
+/// natural one.
 void ck_split_q4_K_rows(const void *w, size_t row_bytes, size_t rows, size_t n, int terms, const void *a,
+                        size_t a_stride, size_t vectors, float *y, size_t y_stride);
+void ck_split_q5_K_rows(const void *w, size_t row_bytes, size_t rows, size_t n, int terms, const void *a,
+                        size_t a_stride, size_t vectors, float *y, size_t y_stride);
+void ck_split_q6_K_rows(const void *w, size_t row_bytes, size_t rows, size_t n, int terms, const void *a,
                         size_t a_stride, size_t vectors, float *y, size_t y_stride);
 
 #ifdef __cplusplus
