@@ -7,10 +7,13 @@
 // matches, so nothing is shuffled), 7 operations for 128 codes. Each vector then takes six
 // vpdpbusd — codes (unsigned 0...15) times each term's low and high halves — chained with two
 // 7-bit shifts, so one int32 lane ends up holding 16384 Σhq + 128 Σlq + Σmq over its 8 elements
-// (at most 8·15·(127·16384 + 64·128 + 64) < 2^28: no overflow); the code bias 8 comes off as a
-// precomputed offset per block, and one FMA applies d_w · d_x / 16384 per block. About 13 vector
+// (at most 8·15·(127·16384 + 64·128 + 64) < 2^28: no overflow); the code bias 8 comes off as
+// 8 times the lane's precomputed sum of combined terms, and one FMA applies d_w · d_x / 16384 per
+// block. About 13 vector
 // operations per 128 weights per vector, against ~32 for decoding them to f32 (rowsf_legacy.c).
-// With one term a vector takes two vpdpbusd and no shifts.
+// With one term a vector takes two vpdpbusd and no shifts. IQ4_NL and IQ4_XS look their codes up
+// (vpshufb) as table value + 128, unsigned; the lane sums stay exact because each lane's result,
+// Σ (value) · terms over 8 elements, is below 2^31 (8·127·2089024), though the adds on the way wrap.
 //
 // Q4_K and Q5_K: 64 code bytes hold four 32-element sub-blocks (low nibbles: sub-blocks 0 and 2 of the
 // 128, high nibbles: 1 and 3), so low and high nibbles keep separate accumulators, each lane
@@ -48,21 +51,25 @@ int ck_split_available(void) {
 /// second[i - 16], the terms `stride` bytes apart. Returns the block's scale (d / 16384 for three
 /// terms, d for one; 0 for an all-zero block, NaN where a value is NaN or infinite, so products
 /// are NaN as f32 would not stay finite) and sets sum[0], sum[1] to Σ 16384 h + 128 l + m (or Σ h)
-/// over elements 0-15 and 16-31.
+/// over elements 0-15 and 16-31, and lanes[p] to the same over elements 4p...4p+3 and their
+/// partners 16 + 4p...16 + 4p + 3 (what one int32 lane of the legacy kernels holds).
 ///
 /// u = x / d (correctly rounded), h = round(u), l = round(128 (u - h)), m = round(128 (128 (u - h)
 /// - l)), rounding to nearest even: every step after the division is exact in f32 (differences of
 /// nearby values, scaled by powers of two), so x = d (h + l/128 + m/16384) to within d/32768 plus
 /// the division's rounding.
-CK_SPLIT float split32(const float *x, const int T, uint8_t *first, uint8_t *second, size_t stride, int32_t sum[2]) {
+CK_SPLIT float split32(const float *x, const int T, uint8_t *first, uint8_t *second, size_t stride, int32_t sum[2],
+                       int32_t lanes[4]) {
     const __m512 x0 = _mm512_loadu_ps(x), x1 = _mm512_loadu_ps(x + 16);
     sum[0] = sum[1] = 0;
+    memset(lanes, 0, 4 * sizeof(int32_t));
     // fpclass 0x99: quiet or signalling NaN, +inf, -inf
     if (_mm512_fpclass_ps_mask(x0, 0x99) | _mm512_fpclass_ps_mask(x1, 0x99)) return NAN;
     const float amax = _mm512_reduce_max_ps(_mm512_max_ps(_mm512_abs_ps(x0), _mm512_abs_ps(x1)));
     const float d = amax / 127.0f;
     if (!(d > 0)) return 0;   // all zero: the terms stay zero
     const __m512 dv = _mm512_set1_ps(d), step = _mm512_set1_ps(128.0f);
+    __m512i combined[2];
     for (int half = 0; half < 2; half++) {
         uint8_t *out = half ? second : first;
         const __m512 u = _mm512_div_ps(half ? x1 : x0, dv);
@@ -70,6 +77,7 @@ CK_SPLIT float split32(const float *x, const int T, uint8_t *first, uint8_t *sec
         const __m512i hi = _mm512_cvtps_epi32(h);
         _mm_storeu_si128((__m128i *)out, _mm512_cvtepi32_epi8(hi));
         if (T == 1) {
+            combined[half] = hi;
             sum[half] = _mm512_reduce_add_epi32(hi);
             continue;
         }
@@ -79,9 +87,14 @@ CK_SPLIT float split32(const float *x, const int T, uint8_t *first, uint8_t *sec
         const __m512i li = _mm512_cvtps_epi32(l), mi = _mm512_cvtps_epi32(m);
         _mm_storeu_si128((__m128i *)(out + stride), _mm512_cvtepi32_epi8(li));
         _mm_storeu_si128((__m128i *)(out + 2 * stride), _mm512_cvtepi32_epi8(mi));
-        sum[half] = _mm512_reduce_add_epi32(_mm512_add_epi32(_mm512_slli_epi32(hi, 14),
-                                                             _mm512_add_epi32(_mm512_slli_epi32(li, 7), mi)));
+        combined[half] = _mm512_add_epi32(_mm512_slli_epi32(hi, 14), _mm512_add_epi32(_mm512_slli_epi32(li, 7), mi));
+        sum[half] = _mm512_reduce_add_epi32(combined[half]);
     }
+    // element i and 16 + i, then each 4 lanes summed (every lane of a 128-bit lane holds its sum)
+    __m512i pairs = _mm512_add_epi32(combined[0], combined[1]);
+    pairs = _mm512_add_epi32(pairs, _mm512_shuffle_epi32(pairs, _MM_PERM_CDAB));
+    pairs = _mm512_add_epi32(pairs, _mm512_shuffle_epi32(pairs, _MM_PERM_BADC));
+    _mm_storeu_si128((__m128i *)lanes, _mm512_castsi512_si128(_mm512_maskz_compress_epi32(0x1111, pairs)));
     return T == 1 ? d : d / 16384.0f;
 }
 
@@ -94,8 +107,8 @@ CK_AVX512_VNNI void ck_split_encode(const float *x, size_t n, int terms, void *o
         uint8_t *group = o + bytes * (b / 4);
         const int k = (int)(b % 4);
         int32_t sum[2];
-        const float scale = split32(x + 32 * b, T, group + 16 * k, group + 64 + 16 * k, 128, sum);
-        ((int32_t *)(group + 128 * T))[4 * k] = sum[0] + sum[1];
+        const float scale = split32(x + 32 * b, T, group + 16 * k, group + 64 + 16 * k, 128, sum,
+                                    (int32_t *)(group + 128 * T) + 4 * k);
         ((float *)(group + 128 * T + 64))[k] = scale;
     }
 }
@@ -113,7 +126,8 @@ CK_AVX512_VNNI void ck_split_encode_k(const float *x, size_t n, int terms, int n
             static const int place[4] = {0, 64, 32, 96};
             uint8_t *at = super + (natural ? 32 * j : 128 * (j / 4) + place[j % 4]);
             const float *xj = x + 256 * s + 32 * j;
-            scales[j] = split32(xj, T, at, at + 16, 256, groups + 2 * j);
+            int32_t lanes[4];
+            scales[j] = split32(xj, T, at, at + 16, 256, groups + 2 * j, lanes);
             const __m512 total = _mm512_add_ps(_mm512_loadu_ps(xj), _mm512_loadu_ps(xj + 16));
             sums[j] = _mm512_reduce_add_ps(total);
         }
@@ -135,17 +149,59 @@ CK_SPLIT __m512i term_sums(__m512i codes, const int T, const uint8_t *t, size_t 
     return s;
 }
 
-enum { L_Q4_0, L_Q4_1, L_Q5_0, L_Q5_1 };
+/// The IQ4 code table (GGML's kvalues_iq4nl) plus 128, as unsigned bytes for vpdpbusd, in each
+/// 128-bit lane for vpshufb.
+CK_SPLIT __m512i iq4_table(void) {
+    return _mm512_broadcast_i32x4(_mm_setr_epi8((char)1, (char)24, (char)45, (char)63, (char)79, (char)93, (char)106,
+                                                (char)118, (char)129, (char)141, (char)153, (char)166, (char)181,
+                                                (char)197, (char)217, (char)241));
+}
 
-/// One group of `count` (1...4) legacy blocks of `kind` at `b` against V vectors' group at `a`
-/// (stride a_stride): acc[v] += d_w · d_x · Σ (q - bias) x per block, lane-wise, plus m_w Σx for
-/// the types with a minimum. Blocks: q4_0 (18 B: d @0, qs @2), q4_1 (20 B: d, m @2, qs @4),
-/// q5_0 (22 B: d, qh u32 @2, qs @6), q5_1 (24 B: d, m @2, qh @4, qs @8); element j in the low
-/// nibble of qs[j], j + 16 in its high nibble, fifth bit j in bit j of qh.
+/// acc[v] += Σ per block of d_w d_x (Σ codes · x - bias Σ x) (+ m_w Σ x where `mw`), lane-wise, for
+/// a group of 4 blocks whose codes (unsigned, bias added) are `lo` (elements 0-15 of block k in
+/// 128-bit lane k) and `hi` (16-31), against V vectors' group at `a`. The per-lane sums make every
+/// lane's result Σ over its 8 elements of (code - bias) x: below 2^31 in magnitude for |code - bias|
+/// ≤ 127, so the integer adds may wrap on the way (vpdpbusd and vpaddd wrap) and the lane is exact.
+CK_SPLIT void accumulate_group(__m512i lo, __m512i hi, __m128 dw, const int with_min, __m128 mw, const int bias_shift,
+                               const int T, const uint8_t *a, size_t a_stride, const int V, __m512 *acc) {
+    const __m512i spread = _mm512_setr_epi32(0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3);
+    for (int v = 0; v < V; v++) {
+        const uint8_t *t = a + (size_t)v * a_stride;
+        // low and high nibbles into one accumulator: a lane's 8 elements share their block
+        __m512i s = _mm512_dpbusd_epi32(_mm512_setzero_si512(), lo, _mm512_load_si512((const void *)t));
+        s = dpbusd512(s, hi, t + 64);
+        if (T == 3) {
+            s = _mm512_slli_epi32(s, 7);
+            s = dpbusd512(s, lo, t + 128);
+            s = dpbusd512(s, hi, t + 192);
+            s = _mm512_slli_epi32(s, 7);
+            s = dpbusd512(s, lo, t + 256);
+            s = dpbusd512(s, hi, t + 320);
+        }
+        // each lane's 8 elements' combined terms
+        const __m512i sums = _mm512_load_si512((const void *)(t + 128 * T));
+        const __m128 dx = _mm_load_ps((const float *)(t + 128 * T + 64));
+        if (!with_min) s = _mm512_sub_epi32(s, _mm512_slli_epi32(sums, bias_shift));   // the code bias
+        const __m512 scale16 = _mm512_permutexvar_ps(spread, _mm512_castps128_ps512(_mm_mul_ps(dw, dx)));
+        acc[v] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(s), scale16, acc[v]);
+        if (with_min) {
+            const __m512 min16 = _mm512_permutexvar_ps(spread, _mm512_castps128_ps512(_mm_mul_ps(mw, dx)));
+            acc[v] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(sums), min16, acc[v]);
+        }
+    }
+}
+
+enum { L_Q4_0, L_Q4_1, L_Q5_0, L_Q5_1, L_IQ4_NL };
+
+/// One group of `count` (1...4) 32-element blocks of `kind` at `b` against V vectors' group at
+/// `a` (stride a_stride). Blocks: q4_0 (18 B: d @0, qs @2), q4_1 (20 B: d, m @2, qs @4), q5_0
+/// (22 B: d, qh u32 @2, qs @6), q5_1 (24 B: d, m @2, qh @4, qs @8), iq4_nl (18 B: d, qs @2, codes
+/// through the table); element j in the low nibble of qs[j], j + 16 in its high nibble, fifth
+/// bit j in bit j of qh.
 CK_SPLIT void group_legacy(const int kind, const uint8_t *b, const int count, const int T, const uint8_t *a,
                            size_t a_stride, const int V, __m512 *acc) {
-    const int bytes = kind == L_Q4_0 ? CK_Q4_0 : kind == L_Q4_1 ? CK_Q4_1 : kind == L_Q5_0 ? CK_Q5_0 : CK_Q5_1;
-    const int qs = kind == L_Q4_0 ? 2 : kind == L_Q4_1 ? 4 : kind == L_Q5_0 ? 6 : 8;
+    const int bytes = kind == L_Q4_1 ? CK_Q4_1 : kind == L_Q5_0 ? CK_Q5_0 : kind == L_Q5_1 ? CK_Q5_1 : CK_Q4_0;
+    const int qs = kind == L_Q4_1 ? 4 : kind == L_Q5_0 ? 6 : kind == L_Q5_1 ? 8 : 2;
     const int qh = kind == L_Q5_0 ? 2 : kind == L_Q5_1 ? 4 : 0;
     const int with_min = kind == L_Q4_1 || kind == L_Q5_1;
     // a row's last group may hold fewer blocks: nothing past them is read (it may be the end of
@@ -170,7 +226,6 @@ CK_SPLIT void group_legacy(const int kind, const uint8_t *b, const int count, co
         }
     }
     const __m512i low4 = _mm512_set1_epi8(0x0F);
-    const __m512i spread = _mm512_setr_epi32(0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3);
     __m512i lo = _mm512_and_si512(codes, low4);
     __m512i hi = _mm512_and_si512(_mm512_srli_epi16(codes, 4), low4);
     if (qh) {
@@ -178,39 +233,21 @@ CK_SPLIT void group_legacy(const int kind, const uint8_t *b, const int count, co
         lo = _mm512_mask_add_epi8(lo, (__mmask64)fifth_lo, lo, sixteen);
         hi = _mm512_mask_add_epi8(hi, (__mmask64)fifth_hi, hi, sixteen);
     }
+    if (kind == L_IQ4_NL) {
+        lo = _mm512_shuffle_epi8(iq4_table(), lo);
+        hi = _mm512_shuffle_epi8(iq4_table(), hi);
+    }
     const __m128 dw = _mm_cvtph_ps(_mm_cvtsi64_si128((long long)d_bits));
     const __m128 mw = with_min ? _mm_cvtph_ps(_mm_cvtsi64_si128((long long)m_bits)) : _mm_setzero_ps();
-    for (int v = 0; v < V; v++) {
-        const uint8_t *t = a + (size_t)v * a_stride;
-        // low and high nibbles into one accumulator: a lane's 8 elements share their block
-        __m512i s = _mm512_dpbusd_epi32(_mm512_setzero_si512(), lo, _mm512_load_si512((const void *)t));
-        s = dpbusd512(s, hi, t + 64);
-        if (T == 3) {
-            s = _mm512_slli_epi32(s, 7);
-            s = dpbusd512(s, lo, t + 128);
-            s = dpbusd512(s, hi, t + 192);
-            s = _mm512_slli_epi32(s, 7);
-            s = dpbusd512(s, lo, t + 256);
-            s = dpbusd512(s, hi, t + 320);
-        }
-        // lane 4k: Σ over block k of the combined terms (the others 0)
-        const __m512i sums = _mm512_load_si512((const void *)(t + 128 * T));
-        const __m128 dx = _mm_load_ps((const float *)(t + 128 * T + 64));
-        if (!with_min) s = _mm512_sub_epi32(s, _mm512_slli_epi32(sums, kind == L_Q4_0 ? 3 : 4));   // the code bias
-        const __m512 scale16 = _mm512_permutexvar_ps(spread, _mm512_castps128_ps512(_mm_mul_ps(dw, dx)));
-        acc[v] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(s), scale16, acc[v]);
-        if (with_min) {
-            const __m512 min16 = _mm512_permutexvar_ps(spread, _mm512_castps128_ps512(_mm_mul_ps(mw, dx)));
-            acc[v] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(sums), min16, acc[v]);
-        }
-    }
+    const int bias_shift = kind == L_Q4_0 ? 3 : kind == L_Q5_0 ? 4 : 7;
+    accumulate_group(lo, hi, dw, with_min, mw, bias_shift, T, a, a_stride, V, acc);
 }
 
 /// out[v] = one legacy row of n elements · split vector v, for v < V.
 CK_SPLIT void split_legacy(const int kind, const uint8_t *w, size_t n, const int T, const uint8_t *a, size_t a_stride,
                            const int V, float *out) {
     const size_t blocks = n / 32, full = blocks / 4, bytes = T == 3 ? 512 : 256;
-    const size_t wbytes = kind == L_Q4_0 ? CK_Q4_0 : kind == L_Q4_1 ? CK_Q4_1 : kind == L_Q5_0 ? CK_Q5_0 : CK_Q5_1;
+    const size_t wbytes = kind == L_Q4_1 ? CK_Q4_1 : kind == L_Q5_0 ? CK_Q5_0 : kind == L_Q5_1 ? CK_Q5_1 : CK_Q4_0;
     __m512 acc[8];
     for (int v = 0; v < V; v++) acc[v] = _mm512_setzero_ps();
     for (size_t g = 0; g < full; g++) group_legacy(kind, w + g * 4 * wbytes, 4, T, a + g * bytes, a_stride, V, acc);
@@ -233,6 +270,39 @@ SPLIT_LEGACY(split_q4_0, L_Q4_0)
 SPLIT_LEGACY(split_q4_1, L_Q4_1)
 SPLIT_LEGACY(split_q5_0, L_Q5_0)
 SPLIT_LEGACY(split_q5_1, L_Q5_1)
+SPLIT_LEGACY(split_iq4_nl, L_IQ4_NL)
+
+/// out[v] = one IQ4_XS row of n elements · split vector v (the legacy layout: its 32-element
+/// sub-blocks are laid out as IQ4_NL blocks), for v < V. Super-block (136 bytes): d f16 @0,
+/// scales_h u16 @2, scales_l[4] @4, qs[128] @8; sub-block j's scale d (ls - 32) with ls = nibble
+/// j % 2 of scales_l[j / 2] | bits 2j, 2j + 1 of scales_h << 4; its codes qs[16 j...16 j + 15].
+CK_SPLIT void split_iq4_xs(const uint8_t *w, size_t n, const int T, const uint8_t *a, size_t a_stride, const int V,
+                           float *out) {
+    const size_t bytes = T == 3 ? 512 : 256;
+    __m512 acc[8];
+    for (int v = 0; v < V; v++) acc[v] = _mm512_setzero_ps();
+    const __m512i low4 = _mm512_set1_epi8(0x0F);
+    for (size_t s = 0; s < n / 256; s++) {
+        const uint8_t *b = w + s * 136;
+        const float d = ck_f16(b);
+        uint16_t high;
+        memcpy(&high, b + 2, 2);
+        for (int g = 0; g < 2; g++) {
+            float scale[4];
+            for (int k = 0; k < 4; k++) {
+                const int j = 4 * g + k;
+                const int ls = ((b[4 + j / 2] >> (4 * (j % 2))) & 0xF) | (((high >> (2 * j)) & 3) << 4);
+                scale[k] = d * (float)(ls - 32);
+            }
+            const __m512i codes = _mm512_loadu_si512((const void *)(b + 8 + 64 * g));
+            const __m512i lo = _mm512_shuffle_epi8(iq4_table(), _mm512_and_si512(codes, low4));
+            const __m512i hi = _mm512_shuffle_epi8(iq4_table(), _mm512_and_si512(_mm512_srli_epi16(codes, 4), low4));
+            accumulate_group(lo, hi, _mm_loadu_ps(scale), 0, _mm_setzero_ps(), 7, T, a + (2 * s + g) * bytes, a_stride, V,
+                             acc);
+        }
+    }
+    for (int v = 0; v < V; v++) out[v] = _mm512_reduce_add_ps(acc[v]);
+}
 
 /// out[v] = one Q4_K or Q5_K row of n elements · split vector v, for v < V. Q4_K super-block (144
 /// bytes): d f16 @0, dmin f16 @2, 12 bytes of 6-bit scales and minimums @4, 128 bytes of codes @16;
@@ -390,6 +460,8 @@ SPLIT_EXPORT(ck_split_q4_0_rows, split_q4_0)
 SPLIT_EXPORT(ck_split_q4_1_rows, split_q4_1)
 SPLIT_EXPORT(ck_split_q5_0_rows, split_q5_0)
 SPLIT_EXPORT(ck_split_q5_1_rows, split_q5_1)
+SPLIT_EXPORT(ck_split_iq4_nl_rows, split_iq4_nl)
+SPLIT_EXPORT(ck_split_iq4_xs_rows, split_iq4_xs)
 SPLIT_EXPORT(ck_split_q4_K_rows, split_q4_K)
 SPLIT_EXPORT(ck_split_q5_K_rows, split_q5_K)
 SPLIT_EXPORT(ck_split_q6_K_rows, split_q6_K)
@@ -411,6 +483,8 @@ SPLIT_NONE(ck_split_q4_0_rows)
 SPLIT_NONE(ck_split_q4_1_rows)
 SPLIT_NONE(ck_split_q5_0_rows)
 SPLIT_NONE(ck_split_q5_1_rows)
+SPLIT_NONE(ck_split_iq4_nl_rows)
+SPLIT_NONE(ck_split_iq4_xs_rows)
 SPLIT_NONE(ck_split_q4_K_rows)
 SPLIT_NONE(ck_split_q5_K_rows)
 SPLIT_NONE(ck_split_q6_K_rows)

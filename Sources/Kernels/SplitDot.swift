@@ -6,7 +6,7 @@ internal import CKernels
 /// 2^-22 of its block's largest magnitude (f32 itself keeps 2^-24 of each element), and the
 /// weights' integer products are summed exactly, so results stay within f32 round-off of
 /// `ExactDot`: the exact path's decode. One term (h alone, 2^-8) is the q8 path's precision,
-/// and its fastest decode. Q4_0, Q4_1, Q5_0, Q5_1, Q4_K, Q5_K and Q6_K on CPUs with AVX-512 VNNI (Sources/CKernels/split.c);
+/// and its fastest decode. Q4_0, Q4_1, Q5_0, Q5_1, IQ4_NL, IQ4_XS, Q4_K, Q5_K and Q6_K on CPUs with AVX-512 VNNI (Sources/CKernels/split.c);
 /// everywhere else callers keep `ExactDot` or `FastDot`. The layout of a split vector depends on
 /// the weight type it meets (how that type's codes lie in memory).
 public enum SplitDot {
@@ -19,7 +19,7 @@ public enum SplitDot {
     }
 
     /// The weight types with a kernel.
-    public static let kinds: Set<GGMLType> = [.q4_0, .q4_1, .q5_0, .q5_1, .q4_K, .q5_K, .q6_K]
+    public static let kinds: Set<GGMLType> = [.q4_0, .q4_1, .q5_0, .q5_1, .iq4_nl, .iq4_xs, .q4_K, .q5_K, .q6_K]
 
     /// Whether `block` runs for `type` here (one of `kinds`; AVX-512 VNNI, SIMD tier, not narrowed by
     /// MINOS_CPU or `ExactDot.limiting`).
@@ -27,11 +27,15 @@ public enum SplitDot {
         kinds.contains(type) && FastDot.tier == .simd && ck_split_available() != 0
     }
 
+    /// Whether vectors for `type` take the K-quant layout (256-element super-blocks) rather than the
+    /// legacy one (groups of four 32-element blocks; IQ4_XS's sub-blocks are laid out as those).
+    static func usesSuperBlocks(_ type: GGMLType) -> Bool { type == .q4_K || type == .q5_K || type == .q6_K }
+
     /// Bytes of one split vector of `count` elements (a multiple of `type`'s block size) for weights
     /// of `type`.
     public static func byteCount(for type: GGMLType, elements count: Int, terms: Terms) -> Int {
         let t = Int32(terms.rawValue)
-        return type.blockSize == 256 ? ck_split_bytes_k(count, t) : ck_split_bytes(count, t)
+        return usesSuperBlocks(type) ? ck_split_bytes_k(count, t) : ck_split_bytes(count, t)
     }
 
     /// Splits `count` values (a multiple of `type`'s block size) for weights of `type` into
@@ -42,7 +46,7 @@ public enum SplitDot {
         precondition(count % type.blockSize == 0 && Int(bitPattern: destination) % 64 == 0,
                      "SplitDot.encode: \(count) values or an unaligned destination")
         let t = Int32(terms.rawValue)
-        if type.blockSize == 256 {
+        if usesSuperBlocks(type) {
             ck_split_encode_k(x, count, t, type == .q6_K ? 1 : 0, destination)
         } else {
             ck_split_encode(x, count, t, destination)
@@ -62,6 +66,8 @@ public enum SplitDot {
         case .q4_1: ck_split_q4_1_rows(weights, rowBytes, rows, count, t, activations, stride, vectors, y, yStride)
         case .q5_0: ck_split_q5_0_rows(weights, rowBytes, rows, count, t, activations, stride, vectors, y, yStride)
         case .q5_1: ck_split_q5_1_rows(weights, rowBytes, rows, count, t, activations, stride, vectors, y, yStride)
+        case .iq4_nl: ck_split_iq4_nl_rows(weights, rowBytes, rows, count, t, activations, stride, vectors, y, yStride)
+        case .iq4_xs: ck_split_iq4_xs_rows(weights, rowBytes, rows, count, t, activations, stride, vectors, y, yStride)
         case .q4_K: ck_split_q4_K_rows(weights, rowBytes, rows, count, t, activations, stride, vectors, y, yStride)
         case .q5_K: ck_split_q5_K_rows(weights, rowBytes, rows, count, t, activations, stride, vectors, y, yStride)
         case .q6_K: ck_split_q6_K_rows(weights, rowBytes, rows, count, t, activations, stride, vectors, y, yStride)

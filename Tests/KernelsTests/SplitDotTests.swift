@@ -6,7 +6,7 @@ import Testing
 
 @Suite("Split-activation integer kernels")
 struct SplitDotTests {
-    static let types: [GGMLType] = [.q4_0, .q4_1, .q5_0, .q5_1, .q4_K, .q5_K, .q6_K]
+    static let types: [GGMLType] = [.q4_0, .q4_1, .q5_0, .q5_1, .iq4_nl, .iq4_xs, .q4_K, .q5_K, .q6_K]
 
     /// Rows of `type` of `columns` values drawn from `generator`, and their decoded weights.
     static func rows(_ type: GGMLType, _ count: Int, columns: Int, using generator: inout SplitMix64) -> (bytes: [UInt8], weights: [Float]) {
@@ -60,7 +60,8 @@ struct SplitDotTests {
     static let shapes: [(GGMLType, Int)] = [(.q4_0, 32), (.q4_0, 64), (.q4_0, 96), (.q4_0, 576), (.q4_0, 800),
                                             (.q4_0, 896), (.q4_0, 4864), (.q4_K, 256), (.q4_K, 1536), (.q4_K, 4864),
                                             (.q5_K, 256), (.q5_K, 1536), (.q6_K, 256), (.q6_K, 1536), (.q6_K, 4864)]
-        + [GGMLType.q4_1, .q5_0, .q5_1].flatMap { type in [32, 64, 96, 800, 896].map { (type, $0) } }
+        + [(.iq4_xs, 256), (.iq4_xs, 1536), (.iq4_xs, 4864)]
+        + [GGMLType.q4_1, .q5_0, .q5_1, .iq4_nl].flatMap { type in [32, 64, 96, 800, 896].map { (type, $0) } }
 
     /// y[v * rows + r] = row r · vector v through `SplitDot.block`.
     static func products(_ type: GGMLType, _ bytes: [UInt8], rows: Int, columns: Int, terms: SplitDot.Terms,
@@ -159,7 +160,8 @@ struct SplitDotTests {
 
     #if canImport(Glibc)
     @Test("a row that ends at an unreadable page is read no further (1, 2 and 3 blocks past the last group)",
-          arguments: [(GGMLType.q4_0, 32 * 5), (.q4_0, 32 * 6), (.q4_0, 32 * 7), (.q4_K, 512), (.q5_K, 512), (.q6_K, 512), (.q5_1, 32 * 7)])
+          arguments: [(GGMLType.q4_0, 32 * 5), (.q4_0, 32 * 6), (.q4_0, 32 * 7), (.q4_K, 512), (.q5_K, 512), (.q6_K, 512), (.q5_1, 32 * 7),
+                      (.iq4_nl, 32 * 5), (.iq4_xs, 512)])
     func readsNothingPastTheRow(type: GGMLType, columns: Int) throws {
         guard SplitDot.isAvailable(for: type) else { return }
         let page = Int(sysconf(Int32(_SC_PAGESIZE))), rowBytes = type.byteCount(elements: columns)!
@@ -204,6 +206,40 @@ struct SplitDotTests {
         }
         // one term is not three: rounding to 8 bits shows (a kernel ignoring `terms` would not)
         #expect(worstShare > 1e-5)
+    }
+
+    /// Blocks of 1s with one -127/113 quantize to IQ4's largest code (113 d, 241 as the kernels'
+    /// unsigned byte) everywhere else, and constant activations to the largest terms, where the
+    /// unsigned sums pass 2^31 before the bias comes off; the results must still be exact, as they
+    /// are when the adds wrap.
+    @Test("IQ4's largest codes against the largest activations stay exact", arguments: [GGMLType.iq4_nl, .iq4_xs, .q5_0, .q6_K])
+    func extremes(type: GGMLType) throws {
+        guard SplitDot.isAvailable(for: type) else { return }
+        let columns = 512, rowBytes = type.byteCount(elements: columns)!
+        // both signs: whichever sign the quantizer gives the scale, one row holds code 15 in 31 of 32
+        var largestCodes = 0
+        for weight in [Float(1.5), -1.5] {
+        var row = [UInt8](repeating: 0, count: rowBytes), weights = [Float](repeating: 0, count: columns)
+        let values = (0..<columns).map { $0 % 32 == 0 ? -weight * 127 / 113 : weight }
+        values.withUnsafeBufferPointer { v in
+            row.withUnsafeMutableBytes { r in
+                Quantize.row(type, from: v.baseAddress!, into: r.baseAddress!, count: columns)
+                weights.withUnsafeMutableBufferPointer { Dequantize.row(type, from: r.baseAddress!, into: $0.baseAddress!, count: columns) }
+            }
+        }
+        if type == .iq4_nl || type == .iq4_xs {
+            // the row's nibbles that are 15 (IQ4's code for 113 d)
+            largestCodes = max(largestCodes, row.reduce(0) { $0 + ($1 & 15 == 15 ? 1 : 0) + ($1 >> 4 == 15 ? 1 : 0) })
+        }
+        for x in [[Float](repeating: 2.75, count: columns), (0..<columns).map { $0 % 2 == 0 ? Float(2.75) : 2.75 * 126.5 / 127 }] {
+            let (split, stride) = Self.encode(x, columns: columns, vectors: 1, for: type)
+            defer { split.deallocate() }
+            let y = Self.products(type, row, rows: 1, columns: columns, terms: .three, split, stride: stride, vectors: 1)[0]
+            let exact = Self.reference(weights[...], x[...]).exact
+            #expect(abs(Double(y) - exact) <= 1e-5 * abs(exact), "\(type) \(weight): \(y) vs \(exact)")
+        }
+        }
+        if type == .iq4_nl || type == .iq4_xs { #expect(largestCodes >= columns * 31 / 32 - 16, "\(largestCodes) codes of 15") }
     }
 
     @Test("runs only where the CPU has AVX-512 VNNI and MINOS_CPU allows it; never for other types")

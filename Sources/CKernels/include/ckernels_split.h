@@ -23,9 +23,10 @@ size_t ck_split_bytes(size_t n, int terms);
 /// Encodes n f32 values (n a multiple of 32) into out (ck_split_bytes(n, terms) bytes, 64-byte
 /// aligned). Group g of 4 blocks at out + g ck_split_bytes(128, terms): the terms (h, l, m; or h
 /// alone), 128 bytes each, as two 64-byte halves (block k's elements 0-15 at 16 k of the first
-/// half, 16-31 at 16 k of the second); then 16 int32 sums (lane 4k: Σ over block k of
-/// 16384 h + 128 l + m, or of h, for the code bias or the block minimum; other lanes 0); then 4
-/// f32 scales (d / 16384, or d, per block); the rest zero. Padding blocks are zero.
+/// half, 16-31 at 16 k of the second); then 16 int32 sums (lane 4k + p: Σ of 16384 h + 128 l + m,
+/// or of h, over block k's elements 4p...4p+3 and 16+4p...16+4p+3, the elements one int32 lane of
+/// the kernels holds: for the code bias or the block minimum); then 4 f32 scales (d / 16384, or d,
+/// per block); the rest zero. Padding blocks are zero.
 void ck_split_encode(const float *x, size_t n, int terms, void *out);
 
 /// The same for K-quant rows (n a multiple of 256): super-block s at out + s (256 terms + 128)
@@ -51,6 +52,11 @@ void ck_split_q5_0_rows(const void *w, size_t row_bytes, size_t rows, size_t n, 
                         size_t a_stride, size_t vectors, float *y, size_t y_stride);
 void ck_split_q5_1_rows(const void *w, size_t row_bytes, size_t rows, size_t n, int terms, const void *a,
                         size_t a_stride, size_t vectors, float *y, size_t y_stride);
+void ck_split_iq4_nl_rows(const void *w, size_t row_bytes, size_t rows, size_t n, int terms, const void *a,
+                          size_t a_stride, size_t vectors, float *y, size_t y_stride);
+/// IQ4_XS (n a multiple of 256) against ck_split_encode's legacy layout too.
+void ck_split_iq4_xs_rows(const void *w, size_t row_bytes, size_t rows, size_t n, int terms, const void *a,
+                          size_t a_stride, size_t vectors, float *y, size_t y_stride);
 /// The same for Q4_K and Q5_K rows against ck_split_encode_k's Q4_K order, Q6_K rows against its
 /// natural one.
 void ck_split_q4_K_rows(const void *w, size_t row_bytes, size_t rows, size_t n, int terms, const void *a,
