@@ -89,6 +89,27 @@ struct RealModelTests {
         #expect(worst < Self.exactTolerance, "max deviation \(worst) nats")
     }
 
+    /// Decoding on the q8 path runs other kernels than its scoring (on AVX-512 VNNI machines the
+    /// split-activation kernels with one 8-bit term), so their deviation is reported too: over each
+    /// greedy continuation's tokens up to the first that differs from the reference's.
+    @Test("the Q8-activation path's decode deviation from the f32 reference (reported; sanity bound only)")
+    func quantizedActivationDecode() async throws {
+        let fixture = try RealModel.fixture()
+        let model = try await load(.q8)
+        var all: [Double] = []
+        for expected in fixture.generations {
+            let result = try await model.generate(GenerationRequest(prompt: expected.promptIds, sampling: .greedy, maxTokens: 16))
+            for (index, (token, logprob)) in zip(result.logprobs, expected.logprobs).enumerated() {
+                guard index < expected.ids.count, result.tokens[index] == expected.ids[index] else { break }
+                all.append(abs(token.logprob - logprob))
+            }
+        }
+        let worst = all.max() ?? 0, mean = all.reduce(0, +) / Double(max(1, all.count))
+        print("SmolLM2 q8 decode: max |Δ log-prob| = \(worst) nats, mean \(mean) over \(all.count) tokens")
+        #expect(!all.isEmpty)
+        #expect(worst < Self.q8SanityBound, "max deviation \(worst) nats")
+    }
+
     @Test("the Q8-activation path's deviation from the f32 reference (reported; sanity bound only)")
     func quantizedActivationScores() async throws {
         let fixture = try RealModel.fixture()
