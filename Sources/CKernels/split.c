@@ -12,7 +12,7 @@
 // block. About 13 vector
 // operations per 128 weights per vector, against ~32 for decoding them to f32 (rowsf_legacy.c).
 // With one term a vector takes two vpdpbusd and no shifts. IQ4_NL and IQ4_XS look their codes up
-// (vpshufb) as table value + 128, unsigned; the lane sums stay exact because each lane's result,
+// (vpshufb) as table value + 128, unsigned, and Q8_0 flips its codes' sign bits to the same end; the lane sums stay exact because each lane's result,
 // Σ (value) · terms over 8 elements, is below 2^31 (8·127·2089024), though the adds on the way wrap.
 //
 // Q4_K and Q5_K: 64 code bytes hold four 32-element sub-blocks (low nibbles: sub-blocks 0 and 2 of the
@@ -191,25 +191,34 @@ CK_SPLIT void accumulate_group(__m512i lo, __m512i hi, __m128 dw, const int with
     }
 }
 
-enum { L_Q4_0, L_Q4_1, L_Q5_0, L_Q5_1, L_IQ4_NL };
+enum { L_Q4_0, L_Q4_1, L_Q5_0, L_Q5_1, L_IQ4_NL, L_Q8_0 };
+
+/// 16 bytes from each of `count` (1...4) blocks `bytes` apart, from `p` on, one block per 128-bit
+/// lane (missing blocks zero, and not read).
+CK_SPLIT __m512i gather4(const uint8_t *p, const int bytes, const int count) {
+    __m512i v = _mm512_castsi128_si512(ck_load128(p));
+    if (count > 1) v = _mm512_inserti32x4(v, ck_load128(p + bytes), 1);
+    if (count > 2) v = _mm512_inserti32x4(v, ck_load128(p + 2 * bytes), 2);
+    if (count > 3) v = _mm512_inserti32x4(v, ck_load128(p + 3 * bytes), 3);
+    if (count < 4) v = _mm512_maskz_mov_epi32((__mmask16)((1u << (4 * count)) - 1), v);
+    return v;
+}
 
 /// One group of `count` (1...4) 32-element blocks of `kind` at `b` against V vectors' group at
 /// `a` (stride a_stride). Blocks: q4_0 (18 B: d @0, qs @2), q4_1 (20 B: d, m @2, qs @4), q5_0
 /// (22 B: d, qh u32 @2, qs @6), q5_1 (24 B: d, m @2, qh @4, qs @8), iq4_nl (18 B: d, qs @2, codes
-/// through the table); element j in the low nibble of qs[j], j + 16 in its high nibble, fifth
-/// bit j in bit j of qh.
+/// through the table), q8_0 (34 B: d, int8 qs[32] @2); element j in the low nibble of qs[j],
+/// j + 16 in its high nibble, fifth bit j in bit j of qh.
 CK_SPLIT void group_legacy(const int kind, const uint8_t *b, const int count, const int T, const uint8_t *a,
                            size_t a_stride, const int V, __m512 *acc) {
-    const int bytes = kind == L_Q4_1 ? CK_Q4_1 : kind == L_Q5_0 ? CK_Q5_0 : kind == L_Q5_1 ? CK_Q5_1 : CK_Q4_0;
+    const int bytes = kind == L_Q4_1 ? CK_Q4_1 : kind == L_Q5_0 ? CK_Q5_0 : kind == L_Q5_1 ? CK_Q5_1
+                    : kind == L_Q8_0 ? CK_Q8_0 : CK_Q4_0;
     const int qs = kind == L_Q4_1 ? 4 : kind == L_Q5_0 ? 6 : kind == L_Q5_1 ? 8 : 2;
     const int qh = kind == L_Q5_0 ? 2 : kind == L_Q5_1 ? 4 : 0;
     const int with_min = kind == L_Q4_1 || kind == L_Q5_1;
     // a row's last group may hold fewer blocks: nothing past them is read (it may be the end of
     // the file), and the missing blocks' codes and scales are zero
-    __m512i codes = _mm512_castsi128_si512(ck_load128(b + qs));
-    if (count > 1) codes = _mm512_inserti32x4(codes, ck_load128(b + qs + bytes), 1);
-    if (count > 2) codes = _mm512_inserti32x4(codes, ck_load128(b + qs + 2 * bytes), 2);
-    if (count > 3) codes = _mm512_inserti32x4(codes, ck_load128(b + qs + 3 * bytes), 3);
+    const __m512i codes = gather4(b + qs, bytes, count);
     uint64_t d_bits = 0, m_bits = 0, fifth_lo = 0, fifth_hi = 0;
     for (int k = 0; k < count; k++) {
         uint16_t h;
@@ -228,6 +237,12 @@ CK_SPLIT void group_legacy(const int kind, const uint8_t *b, const int count, co
     const __m512i low4 = _mm512_set1_epi8(0x0F);
     __m512i lo = _mm512_and_si512(codes, low4);
     __m512i hi = _mm512_and_si512(_mm512_srli_epi16(codes, 4), low4);
+    if (kind == L_Q8_0) {
+        // int8 codes, elements 0-15 and 16-31 of each block, + 128 as unsigned bytes
+        const __m512i flip = _mm512_set1_epi8((char)0x80);
+        lo = _mm512_xor_si512(codes, flip);
+        hi = _mm512_xor_si512(gather4(b + qs + 16, bytes, count), flip);
+    }
     if (qh) {
         const __m512i sixteen = _mm512_set1_epi8(16);
         lo = _mm512_mask_add_epi8(lo, (__mmask64)fifth_lo, lo, sixteen);
@@ -239,7 +254,7 @@ CK_SPLIT void group_legacy(const int kind, const uint8_t *b, const int count, co
     }
     const __m128 dw = _mm_cvtph_ps(_mm_cvtsi64_si128((long long)d_bits));
     const __m128 mw = with_min ? _mm_cvtph_ps(_mm_cvtsi64_si128((long long)m_bits)) : _mm_setzero_ps();
-    const int bias_shift = kind == L_Q4_0 ? 3 : kind == L_Q5_0 ? 4 : 7;
+    const int bias_shift = kind == L_Q4_0 ? 3 : kind == L_Q5_0 ? 4 : 7;   // 8, 16, or 128 (IQ4_NL, Q8_0)
     accumulate_group(lo, hi, dw, with_min, mw, bias_shift, T, a, a_stride, V, acc);
 }
 
@@ -247,7 +262,8 @@ CK_SPLIT void group_legacy(const int kind, const uint8_t *b, const int count, co
 CK_SPLIT void split_legacy(const int kind, const uint8_t *w, size_t n, const int T, const uint8_t *a, size_t a_stride,
                            const int V, float *out) {
     const size_t blocks = n / 32, full = blocks / 4, bytes = T == 3 ? 512 : 256;
-    const size_t wbytes = kind == L_Q4_1 ? CK_Q4_1 : kind == L_Q5_0 ? CK_Q5_0 : kind == L_Q5_1 ? CK_Q5_1 : CK_Q4_0;
+    const size_t wbytes = kind == L_Q4_1 ? CK_Q4_1 : kind == L_Q5_0 ? CK_Q5_0 : kind == L_Q5_1 ? CK_Q5_1
+                        : kind == L_Q8_0 ? CK_Q8_0 : CK_Q4_0;
     __m512 acc[8];
     for (int v = 0; v < V; v++) acc[v] = _mm512_setzero_ps();
     for (size_t g = 0; g < full; g++) group_legacy(kind, w + g * 4 * wbytes, 4, T, a + g * bytes, a_stride, V, acc);
@@ -271,6 +287,7 @@ SPLIT_LEGACY(split_q4_1, L_Q4_1)
 SPLIT_LEGACY(split_q5_0, L_Q5_0)
 SPLIT_LEGACY(split_q5_1, L_Q5_1)
 SPLIT_LEGACY(split_iq4_nl, L_IQ4_NL)
+SPLIT_LEGACY(split_q8_0, L_Q8_0)
 
 /// out[v] = one IQ4_XS row of n elements · split vector v (the legacy layout: its 32-element
 /// sub-blocks are laid out as IQ4_NL blocks), for v < V. Super-block (136 bytes): d f16 @0,
@@ -461,6 +478,7 @@ SPLIT_EXPORT(ck_split_q4_1_rows, split_q4_1)
 SPLIT_EXPORT(ck_split_q5_0_rows, split_q5_0)
 SPLIT_EXPORT(ck_split_q5_1_rows, split_q5_1)
 SPLIT_EXPORT(ck_split_iq4_nl_rows, split_iq4_nl)
+SPLIT_EXPORT(ck_split_q8_0_rows, split_q8_0)
 SPLIT_EXPORT(ck_split_iq4_xs_rows, split_iq4_xs)
 SPLIT_EXPORT(ck_split_q4_K_rows, split_q4_K)
 SPLIT_EXPORT(ck_split_q5_K_rows, split_q5_K)
@@ -484,6 +502,7 @@ SPLIT_NONE(ck_split_q4_1_rows)
 SPLIT_NONE(ck_split_q5_0_rows)
 SPLIT_NONE(ck_split_q5_1_rows)
 SPLIT_NONE(ck_split_iq4_nl_rows)
+SPLIT_NONE(ck_split_q8_0_rows)
 SPLIT_NONE(ck_split_iq4_xs_rows)
 SPLIT_NONE(ck_split_q4_K_rows)
 SPLIT_NONE(ck_split_q5_K_rows)

@@ -6,7 +6,7 @@ internal import CKernels
 /// 2^-22 of its block's largest magnitude (f32 itself keeps 2^-24 of each element), and the
 /// weights' integer products are summed exactly, so results stay within f32 round-off of
 /// `ExactDot`: the exact path's decode. One term (h alone, 2^-8) is the q8 path's precision,
-/// and its fastest decode. Q4_0, Q4_1, Q5_0, Q5_1, IQ4_NL, IQ4_XS, Q4_K, Q5_K and Q6_K on CPUs with AVX-512 VNNI (Sources/CKernels/split.c);
+/// and its fastest decode. Q8_0, Q4_0, Q4_1, Q5_0, Q5_1, IQ4_NL, IQ4_XS, Q4_K, Q5_K and Q6_K on CPUs with AVX-512 VNNI (Sources/CKernels/split.c);
 /// everywhere else callers keep `ExactDot` or `FastDot`. The layout of a split vector depends on
 /// the weight type it meets (how that type's codes lie in memory).
 public enum SplitDot {
@@ -19,7 +19,7 @@ public enum SplitDot {
     }
 
     /// The weight types with a kernel.
-    public static let kinds: Set<GGMLType> = [.q4_0, .q4_1, .q5_0, .q5_1, .iq4_nl, .iq4_xs, .q4_K, .q5_K, .q6_K]
+    public static let kinds: Set<GGMLType> = [.q8_0, .q4_0, .q4_1, .q5_0, .q5_1, .iq4_nl, .iq4_xs, .q4_K, .q5_K, .q6_K]
 
     /// Whether `block` runs for `type` here (one of `kinds`; AVX-512 VNNI, SIMD tier, not narrowed by
     /// MINOS_CPU or `ExactDot.limiting`).
@@ -62,6 +62,7 @@ public enum SplitDot {
         precondition((1...ExactDot.maxVectors).contains(vectors))
         let t = Int32(terms.rawValue)
         switch type {
+        case .q8_0: ck_split_q8_0_rows(weights, rowBytes, rows, count, t, activations, stride, vectors, y, yStride)
         case .q4_0: ck_split_q4_0_rows(weights, rowBytes, rows, count, t, activations, stride, vectors, y, yStride)
         case .q4_1: ck_split_q4_1_rows(weights, rowBytes, rows, count, t, activations, stride, vectors, y, yStride)
         case .q5_0: ck_split_q5_0_rows(weights, rowBytes, rows, count, t, activations, stride, vectors, y, yStride)

@@ -6,7 +6,7 @@ import Testing
 
 @Suite("Split-activation integer kernels")
 struct SplitDotTests {
-    static let types: [GGMLType] = [.q4_0, .q4_1, .q5_0, .q5_1, .iq4_nl, .iq4_xs, .q4_K, .q5_K, .q6_K]
+    static let types: [GGMLType] = [.q8_0, .q4_0, .q4_1, .q5_0, .q5_1, .iq4_nl, .iq4_xs, .q4_K, .q5_K, .q6_K]
 
     /// Rows of `type` of `columns` values drawn from `generator`, and their decoded weights.
     static func rows(_ type: GGMLType, _ count: Int, columns: Int, using generator: inout SplitMix64) -> (bytes: [UInt8], weights: [Float]) {
@@ -61,7 +61,7 @@ struct SplitDotTests {
                                             (.q4_0, 896), (.q4_0, 4864), (.q4_K, 256), (.q4_K, 1536), (.q4_K, 4864),
                                             (.q5_K, 256), (.q5_K, 1536), (.q6_K, 256), (.q6_K, 1536), (.q6_K, 4864)]
         + [(.iq4_xs, 256), (.iq4_xs, 1536), (.iq4_xs, 4864)]
-        + [GGMLType.q4_1, .q5_0, .q5_1, .iq4_nl].flatMap { type in [32, 64, 96, 800, 896].map { (type, $0) } }
+        + [GGMLType.q8_0, .q4_1, .q5_0, .q5_1, .iq4_nl].flatMap { type in [32, 64, 96, 800, 896].map { (type, $0) } }
 
     /// y[v * rows + r] = row r · vector v through `SplitDot.block`.
     static func products(_ type: GGMLType, _ bytes: [UInt8], rows: Int, columns: Int, terms: SplitDot.Terms,
@@ -161,7 +161,7 @@ struct SplitDotTests {
     #if canImport(Glibc)
     @Test("a row that ends at an unreadable page is read no further (1, 2 and 3 blocks past the last group)",
           arguments: [(GGMLType.q4_0, 32 * 5), (.q4_0, 32 * 6), (.q4_0, 32 * 7), (.q4_K, 512), (.q5_K, 512), (.q6_K, 512), (.q5_1, 32 * 7),
-                      (.iq4_nl, 32 * 5), (.iq4_xs, 512)])
+                      (.iq4_nl, 32 * 5), (.iq4_xs, 512), (.q8_0, 32 * 6)])
     func readsNothingPastTheRow(type: GGMLType, columns: Int) throws {
         guard SplitDot.isAvailable(for: type) else { return }
         let page = Int(sysconf(Int32(_SC_PAGESIZE))), rowBytes = type.byteCount(elements: columns)!
@@ -212,7 +212,7 @@ struct SplitDotTests {
     /// unsigned byte) everywhere else, and constant activations to the largest terms, where the
     /// unsigned sums pass 2^31 before the bias comes off; the results must still be exact, as they
     /// are when the adds wrap.
-    @Test("IQ4's largest codes against the largest activations stay exact", arguments: [GGMLType.iq4_nl, .iq4_xs, .q5_0, .q6_K])
+    @Test("IQ4's largest codes against the largest activations stay exact", arguments: [GGMLType.iq4_nl, .iq4_xs, .q8_0, .q5_0, .q6_K])
     func extremes(type: GGMLType) throws {
         guard SplitDot.isAvailable(for: type) else { return }
         let columns = 512, rowBytes = type.byteCount(elements: columns)!
@@ -244,7 +244,7 @@ struct SplitDotTests {
 
     @Test("runs only where the CPU has AVX-512 VNNI and MINOS_CPU allows it; never for other types")
     func availability() {
-        #expect(!SplitDot.isAvailable(for: .q8_0) && !SplitDot.isAvailable(for: .f16))
+        #expect(!SplitDot.isAvailable(for: .f16) && !SplitDot.isAvailable(for: .q2_K))
         let expected = FastDot.tier == .simd && CPUPath.active.contains(.avx512) && CPUPath.active.contains(.avx512VNNI)
         for type in Self.types {
             #expect(SplitDot.isAvailable(for: type) == expected)

@@ -52,6 +52,8 @@ void ck_split_q5_0_rows(const void *w, size_t row_bytes, size_t rows, size_t n, 
                         size_t a_stride, size_t vectors, float *y, size_t y_stride);
 void ck_split_q5_1_rows(const void *w, size_t row_bytes, size_t rows, size_t n, int terms, const void *a,
                         size_t a_stride, size_t vectors, float *y, size_t y_stride);
+void ck_split_q8_0_rows(const void *w, size_t row_bytes, size_t rows, size_t n, int terms, const void *a,
+                        size_t a_stride, size_t vectors, float *y, size_t y_stride);
 void ck_split_iq4_nl_rows(const void *w, size_t row_bytes, size_t rows, size_t n, int terms, const void *a,
                           size_t a_stride, size_t vectors, float *y, size_t y_stride);
 /// IQ4_XS (n a multiple of 256) against ck_split_encode's legacy layout too.
