@@ -445,6 +445,91 @@ CK_SPLIT void split_q6_K(const uint8_t *w, size_t n, const int T, const uint8_t 
     for (int v = 0; v < V; v++) out[v] = _mm512_reduce_add_ps(acc[v]);
 }
 
+/// out[v] = one Q2_K or Q3_K row of n elements · split vector v (natural order), for v < V. Per
+/// 128 elements both keep 32 bytes of 2-bit codes (element 32 j + l: bits 2j, 2j + 1 of byte l).
+/// Q2_K (84 bytes): 16 scale bytes @0 (scale low nibble, minimum high, per 16 elements), codes
+/// @16, d f16 @80, dmin f16 @82; element = d·sc·q - dmin·m. Q3_K (110 bytes): 32 bytes of high
+/// bits @0 (element e: bit e / 32 of byte e % 32; clear means the code is 4 lower), codes @32,
+/// 12 bytes of 6-bit scales (stored + 32) @96, d f16 @108; element = d·(sc - 32)·(q + 4 h - 4).
+CK_SPLIT void split_k2(const int three, const uint8_t *w, size_t n, const int T, const uint8_t *a, size_t a_stride,
+                       const int V, float *out) {
+    const size_t bytes = super_bytes(T);
+    __m512 acc[8], mins[8];
+    for (int v = 0; v < V; v++) {
+        acc[v] = _mm512_setzero_ps();
+        mins[v] = _mm512_setzero_ps();
+    }
+    const __m512i low2 = _mm512_set1_epi8(3), four = _mm512_set1_epi8(4);
+    // 16-bit shifts bringing bit pair j to the bottom: j = 0, 1 in the first register, 2, 3 in the second
+    const __m512i shifts[2] = {
+        _mm512_setr_epi64(0, 0, 0, 0, 2 * 0x0001000100010001LL, 2 * 0x0001000100010001LL, 2 * 0x0001000100010001LL,
+                          2 * 0x0001000100010001LL),
+        _mm512_setr_epi64(4 * 0x0001000100010001LL, 4 * 0x0001000100010001LL, 4 * 0x0001000100010001LL,
+                          4 * 0x0001000100010001LL, 6 * 0x0001000100010001LL, 6 * 0x0001000100010001LL,
+                          6 * 0x0001000100010001LL, 6 * 0x0001000100010001LL),
+    };
+    const __m512i halves = _mm512_setr_epi32(0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7);
+    __m512i pick[4];
+    for (int c = 0; c < 4; c++) {
+        pick[c] = _mm512_setr_epi32(4 * c, 4 * c, 4 * c, 4 * c, 4 * c + 1, 4 * c + 1, 4 * c + 1, 4 * c + 1,
+                                    4 * c + 2, 4 * c + 2, 4 * c + 2, 4 * c + 2, 4 * c + 3, 4 * c + 3, 4 * c + 3, 4 * c + 3);
+    }
+    for (size_t s = 0; s < n / 256; s++) {
+        const uint8_t *b = w + s * (three ? CK_Q3_K : CK_Q2_K);
+        __m512 wscale, wmin = _mm512_setzero_ps();
+        if (three) {
+            wscale = _mm512_mul_ps(_mm512_set1_ps(ck_f16(b + 108)), _mm512_cvtepi32_ps(_mm512_cvtepi8_epi32(ck_q3_K_scales(b + 96))));
+        } else {
+            const __m512i packed = _mm512_cvtepu8_epi32(ck_load128(b));
+            const __m512i fifteen = _mm512_set1_epi32(15);
+            wscale = _mm512_mul_ps(_mm512_set1_ps(ck_f16(b + 80)), _mm512_cvtepi32_ps(_mm512_and_si512(packed, fifteen)));
+            wmin = _mm512_mul_ps(_mm512_set1_ps(ck_f16(b + 82)), _mm512_cvtepi32_ps(_mm512_srli_epi32(packed, 4)));
+        }
+        const __m512i high = three ? _mm512_broadcast_i64x4(ck_load256(b)) : _mm512_setzero_si512();
+        __m512i codes[4];
+        for (int half = 0; half < 2; half++) {
+            const __m512i q = _mm512_broadcast_i64x4(ck_load256(b + (three ? 32 : 16) + 32 * half));
+            for (int r = 0; r < 2; r++) {
+                __m512i c = _mm512_and_si512(_mm512_srlv_epi16(q, shifts[r]), low2);
+                if (three) {
+                    // bit 4 half + 2 r of the high mask in the first 32 bytes, + 1 in the next
+                    const int j = 4 * half + 2 * r;
+                    const __m512i bit = _mm512_inserti64x4(_mm512_set1_epi8((char)(1 << j)), _mm256_set1_epi8((char)(1 << (j + 1))), 1);
+                    c = _mm512_mask_add_epi8(c, _mm512_test_epi8_mask(high, bit), c, four);
+                }
+                codes[2 * half + r] = c;
+            }
+        }
+        for (int v = 0; v < V; v++) {
+            const uint8_t *t = a + (size_t)v * a_stride + s * bytes;
+            const float *dx = (const float *)(t + 256 * T);
+            const __m512i groups = _mm512_loadu_si512((const void *)(dx + 16));
+            const __m512 dx16 = _mm512_permutexvar_ps(halves, _mm512_castps256_ps512(_mm256_loadu_ps(dx)));
+            const __m512 scale = _mm512_mul_ps(wscale, dx16);
+            for (int c = 0; c < 4; c++) {
+                __m512i sums = term_sums(codes[c], T, t + 64 * c, 256);
+                if (three) {
+                    // the code bias 4 times each 16-element group's sum, in the group's first lane
+                    sums = _mm512_sub_epi32(sums, _mm512_slli_epi32(_mm512_maskz_permutexvar_epi32(0x1111, pick[c], groups), 2));
+                }
+                acc[v] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(sums), _mm512_permutexvar_ps(pick[c], scale), acc[v]);
+            }
+            if (!three) mins[v] = _mm512_fmadd_ps(_mm512_mul_ps(wmin, dx16), _mm512_cvtepi32_ps(groups), mins[v]);
+        }
+    }
+    for (int v = 0; v < V; v++) out[v] = _mm512_reduce_add_ps(_mm512_sub_ps(acc[v], mins[v]));
+}
+
+CK_SPLIT void split_q2_K(const uint8_t *w, size_t n, const int T, const uint8_t *a, size_t a_stride, const int V,
+                         float *out) {
+    split_k2(0, w, n, T, a, a_stride, V, out);
+}
+
+CK_SPLIT void split_q3_K(const uint8_t *w, size_t n, const int T, const uint8_t *a, size_t a_stride, const int V,
+                         float *out) {
+    split_k2(1, w, n, T, a, a_stride, V, out);
+}
+
 #define SPLIT_CASE(KERNEL, T, V)                                                                   \
     case V:                                                                                        \
         for (size_t r = 0; r < rows; r++) {                                                        \
@@ -483,6 +568,8 @@ SPLIT_EXPORT(ck_split_iq4_xs_rows, split_iq4_xs)
 SPLIT_EXPORT(ck_split_q4_K_rows, split_q4_K)
 SPLIT_EXPORT(ck_split_q5_K_rows, split_q5_K)
 SPLIT_EXPORT(ck_split_q6_K_rows, split_q6_K)
+SPLIT_EXPORT(ck_split_q2_K_rows, split_q2_K)
+SPLIT_EXPORT(ck_split_q3_K_rows, split_q3_K)
 
 #else
 
@@ -507,5 +594,7 @@ SPLIT_NONE(ck_split_iq4_xs_rows)
 SPLIT_NONE(ck_split_q4_K_rows)
 SPLIT_NONE(ck_split_q5_K_rows)
 SPLIT_NONE(ck_split_q6_K_rows)
+SPLIT_NONE(ck_split_q2_K_rows)
+SPLIT_NONE(ck_split_q3_K_rows)
 
 #endif

@@ -6,7 +6,7 @@ internal import CKernels
 /// 2^-22 of its block's largest magnitude (f32 itself keeps 2^-24 of each element), and the
 /// weights' integer products are summed exactly, so results stay within f32 round-off of
 /// `ExactDot`: the exact path's decode. One term (h alone, 2^-8) is the q8 path's precision,
-/// and its fastest decode. Q8_0, Q4_0, Q4_1, Q5_0, Q5_1, IQ4_NL, IQ4_XS, Q4_K, Q5_K and Q6_K on CPUs with AVX-512 VNNI (Sources/CKernels/split.c);
+/// and its fastest decode. every quantized type (Q8_0, Q4_0, Q4_1, Q5_0, Q5_1, IQ4_NL, IQ4_XS, Q2_K…Q6_K) on CPUs with AVX-512 VNNI (Sources/CKernels/split.c);
 /// everywhere else callers keep `ExactDot` or `FastDot`. The layout of a split vector depends on
 /// the weight type it meets (how that type's codes lie in memory).
 public enum SplitDot {
@@ -19,7 +19,7 @@ public enum SplitDot {
     }
 
     /// The weight types with a kernel.
-    public static let kinds: Set<GGMLType> = [.q8_0, .q4_0, .q4_1, .q5_0, .q5_1, .iq4_nl, .iq4_xs, .q4_K, .q5_K, .q6_K]
+    public static let kinds: Set<GGMLType> = [.q8_0, .q4_0, .q4_1, .q5_0, .q5_1, .iq4_nl, .iq4_xs, .q2_K, .q3_K, .q4_K, .q5_K, .q6_K]
 
     /// Whether `block` runs for `type` here (one of `kinds`; AVX-512 VNNI, SIMD tier, not narrowed by
     /// MINOS_CPU or `ExactDot.limiting`).
@@ -29,7 +29,7 @@ public enum SplitDot {
 
     /// Whether vectors for `type` take the K-quant layout (256-element super-blocks) rather than the
     /// legacy one (groups of four 32-element blocks; IQ4_XS's sub-blocks are laid out as those).
-    static func usesSuperBlocks(_ type: GGMLType) -> Bool { type == .q4_K || type == .q5_K || type == .q6_K }
+    static func usesSuperBlocks(_ type: GGMLType) -> Bool { [.q2_K, .q3_K, .q4_K, .q5_K, .q6_K].contains(type) }
 
     /// Bytes of one split vector of `count` elements (a multiple of `type`'s block size) for weights
     /// of `type`.
@@ -47,7 +47,7 @@ public enum SplitDot {
                      "SplitDot.encode: \(count) values or an unaligned destination")
         let t = Int32(terms.rawValue)
         if usesSuperBlocks(type) {
-            ck_split_encode_k(x, count, t, type == .q6_K ? 1 : 0, destination)
+            ck_split_encode_k(x, count, t, type == .q4_K || type == .q5_K ? 0 : 1, destination)
         } else {
             ck_split_encode(x, count, t, destination)
         }
@@ -71,6 +71,8 @@ public enum SplitDot {
         case .iq4_xs: ck_split_iq4_xs_rows(weights, rowBytes, rows, count, t, activations, stride, vectors, y, yStride)
         case .q4_K: ck_split_q4_K_rows(weights, rowBytes, rows, count, t, activations, stride, vectors, y, yStride)
         case .q5_K: ck_split_q5_K_rows(weights, rowBytes, rows, count, t, activations, stride, vectors, y, yStride)
+        case .q2_K: ck_split_q2_K_rows(weights, rowBytes, rows, count, t, activations, stride, vectors, y, yStride)
+        case .q3_K: ck_split_q3_K_rows(weights, rowBytes, rows, count, t, activations, stride, vectors, y, yStride)
         case .q6_K: ck_split_q6_K_rows(weights, rowBytes, rows, count, t, activations, stride, vectors, y, yStride)
         default: preconditionFailure("SplitDot.block: no kernel for \(type)")
         }

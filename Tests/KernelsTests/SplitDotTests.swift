@@ -6,7 +6,7 @@ import Testing
 
 @Suite("Split-activation integer kernels")
 struct SplitDotTests {
-    static let types: [GGMLType] = [.q8_0, .q4_0, .q4_1, .q5_0, .q5_1, .iq4_nl, .iq4_xs, .q4_K, .q5_K, .q6_K]
+    static let types: [GGMLType] = [.q8_0, .q4_0, .q4_1, .q5_0, .q5_1, .iq4_nl, .iq4_xs, .q2_K, .q3_K, .q4_K, .q5_K, .q6_K]
 
     /// Rows of `type` of `columns` values drawn from `generator`, and their decoded weights.
     static func rows(_ type: GGMLType, _ count: Int, columns: Int, using generator: inout SplitMix64) -> (bytes: [UInt8], weights: [Float]) {
@@ -60,7 +60,7 @@ struct SplitDotTests {
     static let shapes: [(GGMLType, Int)] = [(.q4_0, 32), (.q4_0, 64), (.q4_0, 96), (.q4_0, 576), (.q4_0, 800),
                                             (.q4_0, 896), (.q4_0, 4864), (.q4_K, 256), (.q4_K, 1536), (.q4_K, 4864),
                                             (.q5_K, 256), (.q5_K, 1536), (.q6_K, 256), (.q6_K, 1536), (.q6_K, 4864)]
-        + [(.iq4_xs, 256), (.iq4_xs, 1536), (.iq4_xs, 4864)]
+        + [(.iq4_xs, 256), (.iq4_xs, 1536), (.iq4_xs, 4864), (.q2_K, 256), (.q2_K, 1536), (.q3_K, 256), (.q3_K, 1536)]
         + [GGMLType.q8_0, .q4_1, .q5_0, .q5_1, .iq4_nl].flatMap { type in [32, 64, 96, 800, 896].map { (type, $0) } }
 
     /// y[v * rows + r] = row r · vector v through `SplitDot.block`.
@@ -161,7 +161,8 @@ struct SplitDotTests {
     #if canImport(Glibc)
     @Test("a row that ends at an unreadable page is read no further (1, 2 and 3 blocks past the last group)",
           arguments: [(GGMLType.q4_0, 32 * 5), (.q4_0, 32 * 6), (.q4_0, 32 * 7), (.q4_K, 512), (.q5_K, 512), (.q6_K, 512), (.q5_1, 32 * 7),
-                      (.iq4_nl, 32 * 5), (.iq4_xs, 512), (.q8_0, 32 * 6)])
+                      (.iq4_nl, 32 * 5), (.iq4_xs, 512), (.q8_0, 32 * 6),
+                      (.q2_K, 512), (.q3_K, 512)])
     func readsNothingPastTheRow(type: GGMLType, columns: Int) throws {
         guard SplitDot.isAvailable(for: type) else { return }
         let page = Int(sysconf(Int32(_SC_PAGESIZE))), rowBytes = type.byteCount(elements: columns)!
@@ -244,7 +245,7 @@ struct SplitDotTests {
 
     @Test("runs only where the CPU has AVX-512 VNNI and MINOS_CPU allows it; never for other types")
     func availability() {
-        #expect(!SplitDot.isAvailable(for: .f16) && !SplitDot.isAvailable(for: .q2_K))
+        #expect(!SplitDot.isAvailable(for: .f16) && !SplitDot.isAvailable(for: .bf16) && !SplitDot.isAvailable(for: .f32))
         let expected = FastDot.tier == .simd && CPUPath.active.contains(.avx512) && CPUPath.active.contains(.avx512VNNI)
         for type in Self.types {
             #expect(SplitDot.isAvailable(for: type) == expected)

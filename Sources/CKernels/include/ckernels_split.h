@@ -31,7 +31,7 @@ void ck_split_encode(const float *x, size_t n, int terms, void *out);
 
 /// The same for K-quant rows (n a multiple of 256): super-block s at out + s (256 terms + 128)
 /// bytes holds the terms, 256 bytes each, with the 32-element sub-blocks in element order
-/// (`natural`, for Q6_K) or placed as Q4_K's nibbles lie (within each 128: 0, 2 in the first 64
+/// (`natural`, for Q6_K, Q3_K, Q2_K) or placed as Q4_K's nibbles lie (within each 128: 0, 2 in the first 64
 /// bytes, 1, 3 in the next); then 8 f32 scales (d / 16384, or d, per sub-block); then the 8
 /// sub-blocks' f32 sums of x; then 16 int32 sums of the combined terms per 16 elements.
 size_t ck_split_bytes_k(size_t n, int terms);
@@ -66,6 +66,11 @@ void ck_split_q4_K_rows(const void *w, size_t row_bytes, size_t rows, size_t n, 
 void ck_split_q5_K_rows(const void *w, size_t row_bytes, size_t rows, size_t n, int terms, const void *a,
                         size_t a_stride, size_t vectors, float *y, size_t y_stride);
 void ck_split_q6_K_rows(const void *w, size_t row_bytes, size_t rows, size_t n, int terms, const void *a,
+                        size_t a_stride, size_t vectors, float *y, size_t y_stride);
+/// Q2_K and Q3_K rows against the natural order too.
+void ck_split_q2_K_rows(const void *w, size_t row_bytes, size_t rows, size_t n, int terms, const void *a,
+                        size_t a_stride, size_t vectors, float *y, size_t y_stride);
+void ck_split_q3_K_rows(const void *w, size_t row_bytes, size_t rows, size_t n, int terms, const void *a,
                         size_t a_stride, size_t vectors, float *y, size_t y_stride);
 
 #ifdef __cplusplus
