@@ -277,17 +277,18 @@ CK_SPLIT void split_legacy(const int kind, const uint8_t *w, size_t n, const int
     for (int v = 0; v < V; v++) out[v] = _mm512_reduce_add_ps(acc[v]);
 }
 
-#define SPLIT_LEGACY(NAME, KIND)                                                                   \
+/// NAME: BODY with its first argument (the variant) fixed to KIND.
+#define SPLIT_KIND(NAME, BODY, KIND)                                                               \
     CK_SPLIT void NAME(const uint8_t *w, size_t n, const int T, const uint8_t *a, size_t a_stride, const int V, \
                        float *out) {                                                               \
-        split_legacy(KIND, w, n, T, a, a_stride, V, out);                                          \
+        BODY(KIND, w, n, T, a, a_stride, V, out);                                                  \
     }
-SPLIT_LEGACY(split_q4_0, L_Q4_0)
-SPLIT_LEGACY(split_q4_1, L_Q4_1)
-SPLIT_LEGACY(split_q5_0, L_Q5_0)
-SPLIT_LEGACY(split_q5_1, L_Q5_1)
-SPLIT_LEGACY(split_iq4_nl, L_IQ4_NL)
-SPLIT_LEGACY(split_q8_0, L_Q8_0)
+SPLIT_KIND(split_q4_0, split_legacy, L_Q4_0)
+SPLIT_KIND(split_q4_1, split_legacy, L_Q4_1)
+SPLIT_KIND(split_q5_0, split_legacy, L_Q5_0)
+SPLIT_KIND(split_q5_1, split_legacy, L_Q5_1)
+SPLIT_KIND(split_iq4_nl, split_legacy, L_IQ4_NL)
+SPLIT_KIND(split_q8_0, split_legacy, L_Q8_0)
 
 /// out[v] = one IQ4_XS row of n elements · split vector v (the legacy layout: its 32-element
 /// sub-blocks are laid out as IQ4_NL blocks), for v < V. Super-block (136 bytes): d f16 @0,
@@ -381,15 +382,9 @@ CK_SPLIT void split_k4(const int five, const uint8_t *w, size_t n, const int T, 
     for (int v = 0; v < V; v++) out[v] = _mm512_reduce_add_ps(acc[v]) - ck_hsum_ps(mins_acc[v]);
 }
 
-CK_SPLIT void split_q4_K(const uint8_t *w, size_t n, const int T, const uint8_t *a, size_t a_stride, const int V,
-                         float *out) {
-    split_k4(0, w, n, T, a, a_stride, V, out);
-}
+SPLIT_KIND(split_q4_K, split_k4, 0)
 
-CK_SPLIT void split_q5_K(const uint8_t *w, size_t n, const int T, const uint8_t *a, size_t a_stride, const int V,
-                         float *out) {
-    split_k4(1, w, n, T, a, a_stride, V, out);
-}
+SPLIT_KIND(split_q5_K, split_k4, 1)
 
 /// out[v] = one Q6_K row of n elements · split vector v (natural order), for v < V. Q6_K
 /// super-block (210 bytes): 128 bytes of low nibbles @0, 64 of high 2-bit pairs @128, 16 int8
@@ -520,15 +515,9 @@ CK_SPLIT void split_k2(const int three, const uint8_t *w, size_t n, const int T,
     for (int v = 0; v < V; v++) out[v] = _mm512_reduce_add_ps(_mm512_sub_ps(acc[v], mins[v]));
 }
 
-CK_SPLIT void split_q2_K(const uint8_t *w, size_t n, const int T, const uint8_t *a, size_t a_stride, const int V,
-                         float *out) {
-    split_k2(0, w, n, T, a, a_stride, V, out);
-}
+SPLIT_KIND(split_q2_K, split_k2, 0)
 
-CK_SPLIT void split_q3_K(const uint8_t *w, size_t n, const int T, const uint8_t *a, size_t a_stride, const int V,
-                         float *out) {
-    split_k2(1, w, n, T, a, a_stride, V, out);
-}
+SPLIT_KIND(split_q3_K, split_k2, 1)
 
 #define SPLIT_CASE(KERNEL, T, V)                                                                   \
     case V:                                                                                        \
