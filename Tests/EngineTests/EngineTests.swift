@@ -16,7 +16,7 @@ func syntheticFile(_ configure: (inout SyntheticModel) -> Void = { _ in }) throw
 }
 
 let architectures = ["llama", "qwen2", "qwen3"]
-let encodings: [GGMLType] = [.f32, .f16, .q8_0, .q4_0, .q4_K, .q6_K]
+let encodings: [GGMLType] = [.f32, .f16, .q8_0, .q4_0, .q2_K, .q3_K, .q4_K, .q6_K]
 
 @Suite("Forward pass")
 struct ForwardTests {
