@@ -386,6 +386,15 @@ SPLIT_KIND(split_q4_K, split_k4, 0)
 
 SPLIT_KIND(split_q5_K, split_k4, 1)
 
+/// pick[c]: lane 4k + i takes 16-element group 4c + k (the 4 groups one 512-bit register of codes
+/// c covers, in natural order).
+CK_SPLIT void group_picks(__m512i pick[4]) {
+    for (int c = 0; c < 4; c++) {
+        pick[c] = _mm512_setr_epi32(4 * c, 4 * c, 4 * c, 4 * c, 4 * c + 1, 4 * c + 1, 4 * c + 1, 4 * c + 1,
+                                    4 * c + 2, 4 * c + 2, 4 * c + 2, 4 * c + 2, 4 * c + 3, 4 * c + 3, 4 * c + 3, 4 * c + 3);
+    }
+}
+
 /// out[v] = one Q6_K row of n elements · split vector v (natural order), for v < V. Q6_K
 /// super-block (210 bytes): 128 bytes of low nibbles @0, 64 of high 2-bit pairs @128, 16 int8
 /// scales @192, d f16 @208; per 128 elements (ql 64 bytes, qh 32): element l takes ql[l] & 15 and
@@ -406,10 +415,7 @@ CK_SPLIT void split_q6_K(const uint8_t *w, size_t n, const int T, const uint8_t 
     // activation scale of 16-element group g is that of 32-element block g / 2
     const __m512i halves = _mm512_setr_epi32(0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7);
     __m512i pick[4];
-    for (int c = 0; c < 4; c++) {
-        pick[c] = _mm512_setr_epi32(4 * c, 4 * c, 4 * c, 4 * c, 4 * c + 1, 4 * c + 1, 4 * c + 1, 4 * c + 1,
-                                    4 * c + 2, 4 * c + 2, 4 * c + 2, 4 * c + 2, 4 * c + 3, 4 * c + 3, 4 * c + 3, 4 * c + 3);
-    }
+    group_picks(pick);
     for (size_t s = 0; s < n / 256; s++) {
         const uint8_t *b = w + s * CK_Q6_K;
         const __m512 wscale = _mm512_mul_ps(_mm512_set1_ps(ck_f16(b + 208)),
@@ -465,10 +471,7 @@ CK_SPLIT void split_k2(const int three, const uint8_t *w, size_t n, const int T,
     };
     const __m512i halves = _mm512_setr_epi32(0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7);
     __m512i pick[4];
-    for (int c = 0; c < 4; c++) {
-        pick[c] = _mm512_setr_epi32(4 * c, 4 * c, 4 * c, 4 * c, 4 * c + 1, 4 * c + 1, 4 * c + 1, 4 * c + 1,
-                                    4 * c + 2, 4 * c + 2, 4 * c + 2, 4 * c + 2, 4 * c + 3, 4 * c + 3, 4 * c + 3, 4 * c + 3);
-    }
+    group_picks(pick);
     for (size_t s = 0; s < n / 256; s++) {
         const uint8_t *b = w + s * (three ? CK_Q3_K : CK_Q2_K);
         __m512 wscale, wmin = _mm512_setzero_ps();

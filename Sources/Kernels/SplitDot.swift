@@ -18,13 +18,32 @@ public enum SplitDot {
         case three = 3
     }
 
-    /// The weight types with a kernel.
-    public static let kinds: Set<GGMLType> = [.q8_0, .q4_0, .q4_1, .q5_0, .q5_1, .iq4_nl, .iq4_xs, .q2_K, .q3_K, .q4_K, .q5_K, .q6_K]
+    typealias RowsKernel = @convention(c) (UnsafeRawPointer?, Int, Int, Int, Int32, UnsafeRawPointer?, Int, Int,
+                                           UnsafeMutablePointer<Float>?, Int) -> Void
 
-    /// Whether `block` runs for `type` here (one of `kinds`; AVX-512 VNNI, SIMD tier, not narrowed by
-    /// MINOS_CPU or `ExactDot.limiting`).
+    /// The kernel for weights of `type`: every quantized type has one.
+    static func kernel(_ type: GGMLType) -> RowsKernel? {
+        switch type {
+        case .q8_0: return ck_split_q8_0_rows
+        case .q4_0: return ck_split_q4_0_rows
+        case .q4_1: return ck_split_q4_1_rows
+        case .q5_0: return ck_split_q5_0_rows
+        case .q5_1: return ck_split_q5_1_rows
+        case .iq4_nl: return ck_split_iq4_nl_rows
+        case .iq4_xs: return ck_split_iq4_xs_rows
+        case .q2_K: return ck_split_q2_K_rows
+        case .q3_K: return ck_split_q3_K_rows
+        case .q4_K: return ck_split_q4_K_rows
+        case .q5_K: return ck_split_q5_K_rows
+        case .q6_K: return ck_split_q6_K_rows
+        case .f32, .f16, .bf16, .q8_1, .q8_K: return nil
+        }
+    }
+
+    /// Whether `block` runs for `type` here (a quantized weight type; AVX-512 VNNI, SIMD tier, not
+    /// narrowed by MINOS_CPU or `ExactDot.limiting`).
     public static func isAvailable(for type: GGMLType) -> Bool {
-        kinds.contains(type) && FastDot.tier == .simd && ck_split_available() != 0
+        kernel(type) != nil && FastDot.tier == .simd && ck_split_available() != 0
     }
 
     /// Whether vectors for `type` take the K-quant layout (256-element super-blocks) rather than the
@@ -60,21 +79,7 @@ public enum SplitDot {
                              terms: Terms, activations: UnsafeRawPointer, stride: Int, vectors: Int,
                              y: UnsafeMutablePointer<Float>, yStride: Int) {
         precondition((1...ExactDot.maxVectors).contains(vectors))
-        let t = Int32(terms.rawValue)
-        switch type {
-        case .q8_0: ck_split_q8_0_rows(weights, rowBytes, rows, count, t, activations, stride, vectors, y, yStride)
-        case .q4_0: ck_split_q4_0_rows(weights, rowBytes, rows, count, t, activations, stride, vectors, y, yStride)
-        case .q4_1: ck_split_q4_1_rows(weights, rowBytes, rows, count, t, activations, stride, vectors, y, yStride)
-        case .q5_0: ck_split_q5_0_rows(weights, rowBytes, rows, count, t, activations, stride, vectors, y, yStride)
-        case .q5_1: ck_split_q5_1_rows(weights, rowBytes, rows, count, t, activations, stride, vectors, y, yStride)
-        case .iq4_nl: ck_split_iq4_nl_rows(weights, rowBytes, rows, count, t, activations, stride, vectors, y, yStride)
-        case .iq4_xs: ck_split_iq4_xs_rows(weights, rowBytes, rows, count, t, activations, stride, vectors, y, yStride)
-        case .q4_K: ck_split_q4_K_rows(weights, rowBytes, rows, count, t, activations, stride, vectors, y, yStride)
-        case .q5_K: ck_split_q5_K_rows(weights, rowBytes, rows, count, t, activations, stride, vectors, y, yStride)
-        case .q2_K: ck_split_q2_K_rows(weights, rowBytes, rows, count, t, activations, stride, vectors, y, yStride)
-        case .q3_K: ck_split_q3_K_rows(weights, rowBytes, rows, count, t, activations, stride, vectors, y, yStride)
-        case .q6_K: ck_split_q6_K_rows(weights, rowBytes, rows, count, t, activations, stride, vectors, y, yStride)
-        default: preconditionFailure("SplitDot.block: no kernel for \(type)")
-        }
+        guard let kernel = kernel(type) else { preconditionFailure("SplitDot.block: no kernel for \(type)") }
+        kernel(weights, rowBytes, rows, count, Int32(terms.rawValue), activations, stride, vectors, y, yStride)
     }
 }
