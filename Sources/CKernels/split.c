@@ -7,18 +7,21 @@
 // matches, so nothing is shuffled), 7 operations for 128 codes. Each vector then takes six
 // vpdpbusd — codes (unsigned 0...15) times each term's low and high halves — chained with two
 // 7-bit shifts, so one int32 lane ends up holding 16384 Σhq + 128 Σlq + Σmq over its 8 elements
-// (at most 8·15·(127·16384 + 64·128 + 64) < 2^28: no overflow); the code bias 8 comes off as
-// 8 times the lane's precomputed sum of combined terms, and one FMA applies d_w · d_x / 16384 per
-// block. About 13 vector
-// operations per 128 weights per vector, against ~32 for decoding them to f32 (rowsf_legacy.c).
-// With one term a vector takes two vpdpbusd and no shifts. IQ4_NL and IQ4_XS look their codes up
-// (vpshufb) as table value + 128, unsigned, and Q8_0 flips its codes' sign bits to the same end; the lane sums stay exact because each lane's result,
-// Σ (value) · terms over 8 elements, is below 2^31 (8·127·2089024), though the adds on the way wrap.
+// (at most 8·15·(127·16384 + 64·128 + 64) < 2^28: no overflow); the code bias 8 comes off as 8
+// times the lane's precomputed sum of combined terms, and one FMA applies d_w · d_x / 16384 per
+// block. About 13 vector operations per 128 weights per vector, against ~32 for decoding them to
+// f32 (rowsf_legacy.c). With one term a vector takes two vpdpbusd and no shifts.
 //
-// Q4_K and Q5_K: 64 code bytes hold four 32-element sub-blocks (low nibbles: sub-blocks 0 and 2 of the
-// 128, high nibbles: 1 and 3), so low and high nibbles keep separate accumulators, each lane
+// IQ4_NL and IQ4_XS look their codes up (vpshufb) as table value + 128, unsigned, and Q8_0 flips
+// its codes' sign bits to the same end: a lane's unsigned sums may pass 2^31, but its result,
+// Σ value · terms over 8 elements, is below 2^31 (8·127·2089024), and the adds on the way wrap.
+//
+// Q4_K and Q5_K: 64 code bytes hold four 32-element sub-blocks (low nibbles: sub-blocks 0 and 2 of
+// the 128, high nibbles: 1 and 3), so low and high nibbles keep separate accumulators, each lane
 // within one sub-block; each sub-block's weight scale d·sc times its activation scale is spread
-// over its 8 lanes, and the minimums meet the activations' exact f32 sums per sub-block.
+// over its 8 lanes, and the minimums meet the activations' exact f32 sums per sub-block. Q6_K,
+// Q3_K and Q2_K take activations in element order, with integer sums per 16 elements for their
+// code biases (Q6_K, Q3_K) and minimums (Q2_K).
 
 #include <math.h>
 #include <string.h>
@@ -28,7 +31,7 @@
 
 extern _Thread_local unsigned ck_rowsf_thread_mask;   // rowsf_float.c (ExactDot.limiting)
 
-/// Bytes of a Q4_0 group of 4 blocks: the terms, 64 of offsets, 16 of scales, padded to a power of two.
+/// Bytes of a legacy group of 4 blocks: the terms, 64 of lane sums, 16 of scales, padded to a power of two.
 static inline size_t group_bytes(int terms) { return terms == 3 ? 512 : 256; }
 
 /// Bytes of a K-quant super-block of 256: the terms, 32 of scales, 32 of f32 sums, 64 of integer sums.
@@ -50,9 +53,10 @@ int ck_split_available(void) {
 /// One block of 32 values split into T terms: element i's terms go to first[i] (i < 16) or
 /// second[i - 16], the terms `stride` bytes apart. Returns the block's scale (d / 16384 for three
 /// terms, d for one; 0 for an all-zero block, NaN where a value is NaN or infinite, so products
-/// are NaN as f32 would not stay finite) and sets sum[0], sum[1] to Σ 16384 h + 128 l + m (or Σ h)
-/// over elements 0-15 and 16-31, and lanes[p] to the same over elements 4p...4p+3 and their
-/// partners 16 + 4p...16 + 4p + 3 (what one int32 lane of the legacy kernels holds).
+/// are NaN as f32 would not stay finite) and, where not null, sets sum[0], sum[1] to Σ 16384 h +
+/// 128 l + m (or Σ h) over elements 0-15 and 16-31, and lanes[p] to the same over elements
+/// 4p...4p+3 and their partners 16 + 4p...16 + 4p + 3 (what one int32 lane of the legacy kernels
+/// holds). For a zero or non-finite block they are not written (the encoders clear their output first).
 ///
 /// u = x / d (correctly rounded), h = round(u), l = round(128 (u - h)), m = round(128 (128 (u - h)
 /// - l)), rounding to nearest even: every step after the division is exact in f32 (differences of
@@ -61,8 +65,6 @@ int ck_split_available(void) {
 CK_SPLIT float split32(const float *x, const int T, uint8_t *first, uint8_t *second, size_t stride, int32_t sum[2],
                        int32_t lanes[4]) {
     const __m512 x0 = _mm512_loadu_ps(x), x1 = _mm512_loadu_ps(x + 16);
-    sum[0] = sum[1] = 0;
-    memset(lanes, 0, 4 * sizeof(int32_t));
     // fpclass 0x99: quiet or signalling NaN, +inf, -inf
     if (_mm512_fpclass_ps_mask(x0, 0x99) | _mm512_fpclass_ps_mask(x1, 0x99)) return NAN;
     const float amax = _mm512_reduce_max_ps(_mm512_max_ps(_mm512_abs_ps(x0), _mm512_abs_ps(x1)));
@@ -78,7 +80,6 @@ CK_SPLIT float split32(const float *x, const int T, uint8_t *first, uint8_t *sec
         _mm_storeu_si128((__m128i *)out, _mm512_cvtepi32_epi8(hi));
         if (T == 1) {
             combined[half] = hi;
-            sum[half] = _mm512_reduce_add_epi32(hi);
             continue;
         }
         const __m512 r1 = _mm512_mul_ps(_mm512_sub_ps(u, h), step);
@@ -88,13 +89,18 @@ CK_SPLIT float split32(const float *x, const int T, uint8_t *first, uint8_t *sec
         _mm_storeu_si128((__m128i *)(out + stride), _mm512_cvtepi32_epi8(li));
         _mm_storeu_si128((__m128i *)(out + 2 * stride), _mm512_cvtepi32_epi8(mi));
         combined[half] = _mm512_add_epi32(_mm512_slli_epi32(hi, 14), _mm512_add_epi32(_mm512_slli_epi32(li, 7), mi));
-        sum[half] = _mm512_reduce_add_epi32(combined[half]);
     }
-    // element i and 16 + i, then each 4 lanes summed (every lane of a 128-bit lane holds its sum)
-    __m512i pairs = _mm512_add_epi32(combined[0], combined[1]);
-    pairs = _mm512_add_epi32(pairs, _mm512_shuffle_epi32(pairs, _MM_PERM_CDAB));
-    pairs = _mm512_add_epi32(pairs, _mm512_shuffle_epi32(pairs, _MM_PERM_BADC));
-    _mm_storeu_si128((__m128i *)lanes, _mm512_castsi512_si128(_mm512_maskz_compress_epi32(0x1111, pairs)));
+    if (sum) {
+        sum[0] = _mm512_reduce_add_epi32(combined[0]);
+        sum[1] = _mm512_reduce_add_epi32(combined[1]);
+    }
+    if (lanes) {
+        // element i and 16 + i, then each 4 lanes summed (every lane of a 128-bit lane holds its sum)
+        __m512i pairs = _mm512_add_epi32(combined[0], combined[1]);
+        pairs = _mm512_add_epi32(pairs, _mm512_shuffle_epi32(pairs, _MM_PERM_CDAB));
+        pairs = _mm512_add_epi32(pairs, _mm512_shuffle_epi32(pairs, _MM_PERM_BADC));
+        _mm_storeu_si128((__m128i *)lanes, _mm512_castsi512_si128(_mm512_maskz_compress_epi32(0x1111, pairs)));
+    }
     return T == 1 ? d : d / 16384.0f;
 }
 
@@ -106,8 +112,7 @@ CK_AVX512_VNNI void ck_split_encode(const float *x, size_t n, int terms, void *o
     for (size_t b = 0; b < blocks; b++) {
         uint8_t *group = o + bytes * (b / 4);
         const int k = (int)(b % 4);
-        int32_t sum[2];
-        const float scale = split32(x + 32 * b, T, group + 16 * k, group + 64 + 16 * k, 128, sum,
+        const float scale = split32(x + 32 * b, T, group + 16 * k, group + 64 + 16 * k, 128, NULL,
                                     (int32_t *)(group + 128 * T) + 4 * k);
         ((float *)(group + 128 * T + 64))[k] = scale;
     }
@@ -126,8 +131,7 @@ CK_AVX512_VNNI void ck_split_encode_k(const float *x, size_t n, int terms, int n
             static const int place[4] = {0, 64, 32, 96};
             uint8_t *at = super + (natural ? 32 * j : 128 * (j / 4) + place[j % 4]);
             const float *xj = x + 256 * s + 32 * j;
-            int32_t lanes[4];
-            scales[j] = split32(xj, T, at, at + 16, 256, groups + 2 * j, lanes);
+            scales[j] = split32(xj, T, at, at + 16, 256, groups + 2 * j, NULL);
             const __m512 total = _mm512_add_ps(_mm512_loadu_ps(xj), _mm512_loadu_ps(xj + 16));
             sums[j] = _mm512_reduce_add_ps(total);
         }

@@ -6,8 +6,8 @@ internal import CKernels
 /// 2^-22 of its block's largest magnitude (f32 itself keeps 2^-24 of each element), and the
 /// weights' integer products are summed exactly, so results stay within f32 round-off of
 /// `ExactDot`: the exact path's decode. One term (h alone, 2^-8) is the q8 path's precision,
-/// and its fastest decode. every quantized type (Q8_0, Q4_0, Q4_1, Q5_0, Q5_1, IQ4_NL, IQ4_XS, Q2_K…Q6_K) on CPUs with AVX-512 VNNI (Sources/CKernels/split.c);
-/// everywhere else callers keep `ExactDot` or `FastDot`. The layout of a split vector depends on
+/// and its fastest decode. Every quantized weight type has a kernel (Sources/CKernels/split.c),
+/// run on CPUs with AVX-512 VNNI; everywhere else callers keep `ExactDot` or `FastDot`. The layout of a split vector depends on
 /// the weight type it meets (how that type's codes lie in memory).
 public enum SplitDot {
     /// How many int8 terms carry each activation.
